@@ -1,0 +1,74 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import mongoose, { type Connection } from 'mongoose';
+import { pino, type Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { AppConfig } from './config.js';
+import type { AppContext } from './context.js';
+import { createModels, type Models } from './models.js';
+import { AuditService } from './audit/audit.service.js';
+import { errorHandler, notFound } from './http/errors.js';
+import { sessionMiddleware } from './http/auth.js';
+import { healthRoutes } from './health/health.routes.js';
+import { accountsRoutes } from './accounts/accounts.routes.js';
+import { auditRoutes } from './audit/audit.routes.js';
+
+export type AppDeps = {
+  conn: Connection;
+  config: AppConfig;
+  logger?: Logger;
+  now?: () => Date;
+};
+
+// Filters built from request data never carry operators unless wrapped in mongoose.trusted().
+mongoose.set('sanitizeFilter', true);
+mongoose.set('strictQuery', true);
+
+/** Builds the whole HTTP app on a database connection; the caller decides where (and whether) to listen. */
+export function createApp(deps: AppDeps): Express & { locals: { ctx: AppContext } } {
+  const logger = deps.logger ?? pino({ level: deps.config.logLevel });
+  const models = createModels(deps.conn);
+  const now = deps.now ?? (() => new Date());
+  const ctx: AppContext = { config: deps.config, conn: deps.conn, models, audit: new AuditService(models, now), logger, now };
+
+  const app = express();
+  app.locals.ctx = ctx;
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.trustProxyHops);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { 'img-src': ["'self'", 'data:', 'blob:'], 'upgrade-insecure-requests': null },
+      },
+      // LAN deployments over plain HTTP must not be pinned to HTTPS.
+      strictTransportSecurity: deps.config.secureCookies,
+    }),
+  );
+  if (deps.config.logLevel !== 'silent') app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
+
+  const api = express.Router();
+  api.use(express.json({ limit: '1mb' }));
+  api.use(sessionMiddleware(ctx));
+  api.use(healthRoutes(ctx));
+  api.use(accountsRoutes(ctx));
+  api.use(auditRoutes(ctx));
+  api.use((_req, _res, next) => next(notFound('API route')));
+  app.use('/api', api);
+
+  const clientDir = deps.config.clientDir;
+  if (clientDir && existsSync(path.join(clientDir, 'index.html'))) {
+    app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
+    // Single-page app: every other GET gets index.html.
+    app.get(/.*/, (_req, res) => res.sendFile(path.join(clientDir, 'index.html')));
+  }
+
+  app.use(errorHandler(logger));
+  return app as Express & { locals: { ctx: AppContext } };
+}
+
+/** Waits until every model's indexes exist, so unique constraints hold from the first write. */
+export async function prepareDatabase(models: Models): Promise<void> {
+  await Promise.all(Object.values(models).map((m) => m.init()));
+}

@@ -1,0 +1,6 @@
+export { createApp, prepareDatabase, type AppDeps } from './app.js';
+export { loadConfig, testConfig, type AppConfig } from './config.js';
+export type { AppContext } from './context.js';
+export { createModels, type Models } from './models.js';
+export { AccountsService } from './accounts/accounts.service.js';
+export { hashPassword } from './accounts/password.js';

@@ -1,0 +1,48 @@
+import mongoose from 'mongoose';
+import { pino } from 'pino';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { createApp, prepareDatabase } from './app.js';
+import { loadConfig } from './config.js';
+import { NoDatabaseError, openDatabase } from './db/database.js';
+import { seedDemo } from './seed/demo.js';
+
+const config = loadConfig();
+const here = path.dirname(fileURLToPath(import.meta.url));
+config.clientDir ??= path.resolve(here, '../../client/dist');
+const logger = pino({ level: config.logLevel });
+
+async function main() {
+  const db = await openDatabase(config, logger);
+  // Majority write concern: a 2xx means the score survives a primary failover.
+  const conn = await mongoose
+    .createConnection(db.uri, { serverSelectionTimeoutMS: 15_000, ...(db.kind === 'uri' ? { writeConcern: { w: 'majority' } } : {}) })
+    .asPromise();
+  const app = createApp({ conn, config, logger });
+  await prepareDatabase(app.locals.ctx.models);
+  const logins = await seedDemo(app.locals.ctx);
+
+  const server = app.listen(config.port, config.host, () => {
+    const url = config.publicUrl ?? `http://localhost:${config.port}`;
+    const lines = [`评选 Pingxuan is running at ${url}`, `database: ${db.kind === 'uri' ? 'MONGODB_URI' : 'embedded mongod'}`];
+    if (logins) lines.push('demo log-ins:', ...logins.map((l) => `  ${l.role.padEnd(10)} ${l.username} / ${l.password}`));
+    else lines.push('(demo already seeded; log-ins as printed at first start, see README)');
+    console.log(lines.join('\n'));
+  });
+
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    server.close();
+    await conn.close();
+    await db.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  if (err instanceof NoDatabaseError) console.error(err.message);
+  else logger.fatal({ err }, 'failed to start');
+  process.exit(1);
+});

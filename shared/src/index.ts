@@ -1,0 +1,3 @@
+// Public entry point of @pingxuan/shared: schemas (one source of truth for types) and the scoring engine.
+export * from './schemas/index.js';
+export * from './engine/index.js';

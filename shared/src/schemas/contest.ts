@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { CodeSchema, LocalizedTextSchema } from './common.js';
+
+export const CONTEST_STATUSES = ['draft', 'judging', 'review', 'published'] as const;
+export const ContestStatusSchema = z.enum(CONTEST_STATUSES);
+export type ContestStatus = z.infer<typeof ContestStatusSchema>;
+
+/** Status moves one way only, except review may go back to judging (to rescore). */
+export const CONTEST_TRANSITIONS: Record<ContestStatus, readonly ContestStatus[]> = {
+  draft: ['judging'],
+  judging: ['review'],
+  review: ['judging', 'published'],
+  published: [],
+};
+
+export const CategorySchema = z.strictObject({ id: CodeSchema, name: LocalizedTextSchema });
+export type Category = z.infer<typeof CategorySchema>;
+
+export const RoundSchema = z.strictObject({ id: CodeSchema, name: LocalizedTextSchema });
+export type Round = z.infer<typeof RoundSchema>;
+
+export const AggregationSettingsSchema = z.strictObject({
+  method: z.enum(['mean', 'median', 'trimmedMean']).default('trimmedMean'),
+  trim: z.number().int().min(0).max(10).default(1),
+  normalization: z.enum(['none', 'zscore']).default('none'),
+  minJudges: z.number().int().min(1).max(50).default(3),
+});
+
+export const TierSettingSchema = z
+  .strictObject({
+    id: CodeSchema,
+    name: LocalizedTextSchema,
+    quota: z.number().int().min(0).optional(),
+    share: z.number().min(0).max(1).optional(),
+    minScore: z.number().min(0).max(100).optional(),
+  })
+  .refine((t) => t.quota !== undefined || t.share !== undefined || t.minScore !== undefined, {
+    message: 'a tier needs a quota, a share or a minScore',
+  });
+export type TierSetting = z.infer<typeof TierSettingSchema>;
+
+function uniqueIds<T extends { id: string }>(list: T[], ctx: z.RefinementCtx, what: string) {
+  const seen = new Set<string>();
+  list.forEach((item, i) => {
+    if (seen.has(item.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate ${what} id "${item.id}"` });
+    seen.add(item.id);
+  });
+}
+
+export const ContestSettingsSchema = z.strictObject({
+  aggregation: AggregationSettingsSchema.default({ method: 'trimmedMean', trim: 1, normalization: 'none', minJudges: 3 }),
+  disagreementThreshold: z.number().min(0).max(100).default(15),
+  tiers: z
+    .array(TierSettingSchema)
+    .max(20)
+    .superRefine((l, ctx) => uniqueIds(l, ctx, 'tier'))
+    .default([]),
+  tiePolicy: z.enum(['include', 'exclude']).default('include'),
+  quotaScope: z.enum(['contest', 'category']).default('contest'),
+  tieBreak: z.array(CodeSchema).max(20).default([]),
+  judgesPerEntry: z.number().int().min(1).max(50).default(5),
+  bootstrapSamples: z.number().int().min(0).max(5000).default(500),
+});
+export type ContestSettings = z.infer<typeof ContestSettingsSchema>;
+
+export const ContestCreateSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  description: z.string().trim().max(5000).default(''),
+  categories: z
+    .array(CategorySchema)
+    .max(100)
+    .superRefine((l, ctx) => uniqueIds(l, ctx, 'category'))
+    .default([]),
+  subjects: z
+    .array(CategorySchema)
+    .max(200)
+    .superRefine((l, ctx) => uniqueIds(l, ctx, 'subject'))
+    .default([]),
+  rounds: z
+    .array(RoundSchema)
+    .min(1)
+    .max(10)
+    .superRefine((l, ctx) => uniqueIds(l, ctx, 'round'))
+    .default([{ id: 'main', name: { zh: '评审', en: 'Judging' } }]),
+  settings: ContestSettingsSchema.default(ContestSettingsSchema.parse({})),
+});
+export type ContestCreate = z.input<typeof ContestCreateSchema>;
+
+/** Every field optional; `version` is the one the client read (lost updates are refused). */
+export const ContestUpdateSchema = z.strictObject({
+  version: z.number().int().min(0),
+  name: z.string().trim().min(1).max(200).optional(),
+  description: z.string().trim().max(5000).optional(),
+  categories: ContestCreateSchema.shape.categories.unwrap().optional(),
+  subjects: ContestCreateSchema.shape.subjects.unwrap().optional(),
+  rounds: ContestCreateSchema.shape.rounds.unwrap().optional(),
+  settings: ContestSettingsSchema.optional(),
+});
+export type ContestUpdate = z.infer<typeof ContestUpdateSchema>;
+
+export const ContestStatusChangeSchema = z.strictObject({
+  status: ContestStatusSchema,
+  version: z.number().int().min(0),
+});
+
+export const ContestSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  categories: z.array(CategorySchema),
+  subjects: z.array(CategorySchema),
+  rounds: z.array(RoundSchema),
+  status: ContestStatusSchema,
+  settings: ContestSettingsSchema,
+  version: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Contest = z.infer<typeof ContestSchema>;

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { CodeSchema, LocalizedTextSchema } from './common.js';
+
+const EPS = 1e-9;
+
+export const CriterionSchema = z
+  .strictObject({
+    id: CodeSchema,
+    name: LocalizedTextSchema,
+    /** What earns full marks, shown to judges on tap. */
+    description: z
+      .strictObject({ zh: z.string().trim().max(2000), en: z.string().trim().max(2000).optional() })
+      .default({ zh: '' }),
+    weight: z.number().positive().max(1000),
+    maxScore: z.number().positive().max(1000),
+    step: z.number().positive().max(1000).default(1),
+  })
+  .superRefine((c, ctx) => {
+    const steps = c.maxScore / c.step;
+    if (Math.abs(steps - Math.round(steps)) > EPS)
+      ctx.addIssue({ code: 'custom', path: ['step'], message: 'maxScore must be a whole number of steps' });
+  });
+export type Criterion = z.infer<typeof CriterionSchema>;
+
+export const RubricInputSchema = z.strictObject({
+  criteria: z
+    .array(CriterionSchema)
+    .min(1)
+    .max(50)
+    .superRefine((list, ctx) => {
+      const seen = new Set<string>();
+      list.forEach((c, i) => {
+        if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate criterion id "${c.id}"` });
+        seen.add(c.id);
+      });
+    }),
+  /** The version the client read; omitted only when creating the first rubric of a round. */
+  version: z.number().int().min(0).optional(),
+});
+export type RubricInput = z.input<typeof RubricInputSchema>;
+
+export const RubricSchema = z.object({
+  contestId: z.string(),
+  roundId: z.string(),
+  criteria: z.array(CriterionSchema),
+  frozen: z.boolean(),
+  version: z.number(),
+});
+export type Rubric = z.infer<typeof RubricSchema>;
+
+/** A value is valid for a criterion when it is in range and on the step grid. */
+export function isValidCriterionValue(c: Pick<Criterion, 'maxScore' | 'step'>, value: number): boolean {
+  if (!Number.isFinite(value) || value < -EPS || value > c.maxScore + EPS) return false;
+  const steps = value / c.step;
+  return Math.abs(steps - Math.round(steps)) <= 1e-6;
+}

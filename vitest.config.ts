@@ -1,0 +1,24 @@
+import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+
+const sharedSrc = fileURLToPath(new URL('./shared/src/index.ts', import.meta.url));
+
+export default defineConfig({
+  resolve: { alias: { '@pingxuan/shared': sharedSrc } },
+  test: {
+    projects: [
+      { extends: true, test: { name: 'shared', include: ['shared/test/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'api',
+          include: ['tests/**/*.test.ts', 'server/test/**/*.test.ts'],
+          exclude: ['tests/browser/**', '**/node_modules/**'],
+          globalSetup: ['tests/support/globalSetup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
