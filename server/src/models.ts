@@ -1,12 +1,18 @@
 import type { Connection } from 'mongoose';
 import { accountModels } from './accounts/accounts.model.js';
 import { auditModels } from './audit/audit.model.js';
+import { contestModels } from './contests/contests.model.js';
+import { entryModels } from './entries/entries.model.js';
+import { judgeModels } from './judges/judges.model.js';
 
 /** Every model bound to one connection, so an app (or a test) owns its database. */
 export function createModels(conn: Connection) {
   return {
     ...accountModels(conn),
     ...auditModels(conn),
+    ...contestModels(conn),
+    ...entryModels(conn),
+    ...judgeModels(conn),
   };
 }
 export type Models = ReturnType<typeof createModels>;
