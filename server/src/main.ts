@@ -20,12 +20,18 @@ async function main() {
     .asPromise();
   const app = createApp({ conn, config, logger });
   await prepareDatabase(app.locals.ctx.models);
-  const logins = await seedDemo(app.locals.ctx);
+  const demo = await seedDemo(app.locals.ctx);
 
   const server = app.listen(config.port, config.host, () => {
     const url = config.publicUrl ?? `http://localhost:${config.port}`;
     const lines = [`评选 Pingxuan is running at ${url}`, `database: ${db.kind === 'uri' ? 'MONGODB_URI' : 'embedded mongod'}`];
-    if (logins) lines.push('demo log-ins:', ...logins.map((l) => `  ${l.role.padEnd(10)} ${l.username} / ${l.password}`));
+    if (demo)
+      lines.push(
+        'demo log-ins:',
+        ...demo.logins.map((l) => `  ${l.role.padEnd(10)} ${l.username} / ${l.password}`),
+        `  judge code  ${demo.judgeCode}  (one-time sign-in for judge02: ${url}/judge/sign-in?code=${demo.judgeCode})`,
+        `  teacher     ${url}${demo.feedbackPath}  (private feedback link of entry BB001)`,
+      );
     else lines.push('(demo already seeded; log-ins as printed at first start, see README)');
     console.log(lines.join('\n'));
   });

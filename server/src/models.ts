@@ -4,6 +4,7 @@ import { auditModels } from './audit/audit.model.js';
 import { contestModels } from './contests/contests.model.js';
 import { entryModels } from './entries/entries.model.js';
 import { judgeModels } from './judges/judges.model.js';
+import { scoreModels } from './scores/scores.model.js';
 
 /** Every model bound to one connection, so an app (or a test) owns its database. */
 export function createModels(conn: Connection) {
@@ -13,6 +14,7 @@ export function createModels(conn: Connection) {
     ...contestModels(conn),
     ...entryModels(conn),
     ...judgeModels(conn),
+    ...scoreModels(conn),
   };
 }
 export type Models = ReturnType<typeof createModels>;

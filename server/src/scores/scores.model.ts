@@ -1,0 +1,47 @@
+import { Schema, type Connection, type InferSchemaType, type Types } from 'mongoose';
+
+/** Which judge scores which entry in a round, and why (for the organizer's explanation). */
+const assignmentSchema = new Schema(
+  {
+    contestId: { type: Schema.Types.ObjectId, required: true },
+    roundId: { type: String, required: true },
+    entryId: { type: Schema.Types.ObjectId, required: true },
+    judgeId: { type: Schema.Types.ObjectId, required: true },
+    /** Position in the judge's list, so every tablet shows the same order. */
+    order: { type: Number, required: true },
+    reason: { type: String, default: '' },
+  },
+  { timestamps: true, versionKey: false },
+);
+assignmentSchema.index({ contestId: 1, roundId: 1, entryId: 1, judgeId: 1 }, { unique: true });
+assignmentSchema.index({ contestId: 1, roundId: 1, judgeId: 1, order: 1 });
+
+export const SCORE_STATUSES = ['draft', 'submitted'] as const;
+
+/** One score per judge per entry per round: the unique index is what keeps it so under retries and races. */
+const scoreSchema = new Schema(
+  {
+    contestId: { type: Schema.Types.ObjectId, required: true },
+    roundId: { type: String, required: true },
+    entryId: { type: Schema.Types.ObjectId, required: true },
+    judgeId: { type: Schema.Types.ObjectId, required: true },
+    /** criterion id -> points, validated against the frozen rubric. */
+    values: { type: Schema.Types.Mixed, default: {} },
+    comment: { type: String, default: '' },
+    status: { type: String, enum: SCORE_STATUSES, default: 'draft' },
+    submittedAt: { type: Date, default: null },
+    version: { type: Number, default: 0 },
+  },
+  { timestamps: true, versionKey: false, minimize: false },
+);
+scoreSchema.index({ contestId: 1, roundId: 1, entryId: 1, judgeId: 1 }, { unique: true });
+scoreSchema.index({ contestId: 1, roundId: 1, judgeId: 1 });
+scoreSchema.index({ contestId: 1, roundId: 1, status: 1 });
+
+export type AssignmentDoc = InferSchemaType<typeof assignmentSchema> & { _id: Types.ObjectId };
+export type ScoreDoc = InferSchemaType<typeof scoreSchema> & { _id: Types.ObjectId };
+
+export const scoreModels = (conn: Connection) => ({
+  Assignment: conn.model('Assignment', assignmentSchema),
+  Score: conn.model('Score', scoreSchema),
+});
