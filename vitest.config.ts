@@ -2,9 +2,10 @@ import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 
 const sharedSrc = fileURLToPath(new URL('./shared/src/index.ts', import.meta.url));
+const serverSrc = fileURLToPath(new URL('./server/src/index.ts', import.meta.url));
 
 export default defineConfig({
-  resolve: { alias: { '@pingxuan/shared': sharedSrc } },
+  resolve: { alias: { '@pingxuan/shared': sharedSrc, '@pingxuan/server': serverSrc } },
   test: {
     projects: [
       { extends: true, test: { name: 'shared', include: ['shared/test/**/*.test.ts'] } },

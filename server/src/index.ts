@@ -4,3 +4,4 @@ export type { AppContext } from './context.js';
 export { createModels, type Models } from './models.js';
 export { AccountsService } from './accounts/accounts.service.js';
 export { hashPassword } from './accounts/password.js';
+export { seedDemo, type DemoSeed } from './seed/demo.js';

@@ -122,11 +122,11 @@ describe('admin: users', () => {
     const admin = await t.signedIn('root', { isAdmin: true });
     const plain = await t.signedIn('plainuser');
 
-    expect((await t.client().post('/api/admin/users', { username: 'x1', displayName: 'X', password: 'password1' })).status).toBe(401);
-    expect((await plain.post('/api/admin/users', { username: 'x1', displayName: 'X', password: 'password1' })).status).toBe(403);
+    expect((await t.client().post('/api/admin/users', { username: 'xuser1', displayName: 'X', password: 'password1' })).status).toBe(401);
+    expect((await plain.post('/api/admin/users', { username: 'xuser1', displayName: 'X', password: 'password1' })).status).toBe(403);
 
     const before = await snapshot(t.conn);
-    const bad = await admin.post('/api/admin/users', { username: 'x1', displayName: 'X', password: 'short' });
+    const bad = await admin.post('/api/admin/users', { username: 'xuser1', displayName: 'X', password: 'short' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields[0].path).toBe('body.password');
     expect(await snapshot(t.conn)).toBe(before);

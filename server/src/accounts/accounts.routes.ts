@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { CodeLoginRequestSchema, CreateUserSchema, LoginRequestSchema } from '@pingxuan/shared';
 import type { AppContext } from '../context.js';
 import { actorOf, requireAdmin, requireAuth, sessionCookieName } from '../http/auth.js';
@@ -27,7 +27,7 @@ export function accountsRoutes(ctx: AppContext): Router {
     limit: ctx.config.loginRateLimit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    keyGenerator: (req) => `${req.ip}|${String(req.body?.username ?? req.body?.code ?? '').slice(0, 64).toLowerCase()}`,
+    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String(req.body?.username ?? req.body?.code ?? '').slice(0, 64).toLowerCase()}`,
     handler: (_req, res, _next, options) =>
       res.status(options.statusCode).json({ error: { code: 'rate_limited', message: 'Too many sign-in attempts; try again later' } }),
   });

@@ -1,3 +1,4 @@
+import mongoose from 'mongoose';
 import type { CreateUser, Me, Role } from '@pingxuan/shared';
 import type { AppContext } from '../context.js';
 import { conflict } from '../http/errors.js';
@@ -68,9 +69,9 @@ export class AccountsService {
   async redeemSignInCode(code: string): Promise<{ userId: string; contestId: string } | null> {
     const now = this.ctx.now();
     const used = await this.ctx.models.SignInCode.findOneAndUpdate(
-      { codeHash: hashSecret(normalizeSignInCode(code)), usedAt: null, expiresAt: { $gt: now } },
+      { codeHash: hashSecret(normalizeSignInCode(code)), usedAt: null, expiresAt: mongoose.trusted({ $gt: now }) },
       { $set: { usedAt: now } },
-      { new: true },
+      { returnDocument: 'after' },
     ).lean();
     if (!used) return null;
     const user = await this.ctx.models.User.findById(used.userId).lean();

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import mongoose from 'mongoose';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { requireAdmin, requireContestRole } from '../http/auth.js';
@@ -17,7 +18,7 @@ export function auditRoutes(ctx: AppContext): Router {
   router.get('/contests/:contestId/audit', requireContestRole(ctx, 'organizer'), async (req, res) => {
     const q = query(req, AuditQuerySchema);
     const filter: Record<string, unknown> = { contestId: req.params.contestId };
-    if (q.before) filter.seq = { $lt: q.before };
+    if (q.before) filter.seq = mongoose.trusted({ $lt: q.before });
     if (q.action) filter.action = q.action;
     const events = await ctx.models.AuditEvent.find(filter).sort({ seq: -1 }).limit(q.limit).lean();
     res.json({

@@ -14,7 +14,7 @@ export async function updateVersioned<T extends { version: number }>(
   view: (doc: T & { _id: unknown }) => unknown = (d) => d,
 ): Promise<T & { _id: unknown }> {
   const updated = await model
-    .findOneAndUpdate({ ...filter, version } as never, { $set: set, $inc: { version: 1 } } as never, { new: true })
+    .findOneAndUpdate({ ...filter, version } as never, { $set: set, $inc: { version: 1 } } as never, { returnDocument: 'after' })
     .lean<T & { _id: unknown }>();
   if (updated) return updated;
   const current = await model.findOne(filter as never).lean<T & { _id: unknown }>();

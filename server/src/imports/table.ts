@@ -18,7 +18,7 @@ export async function readTable(data: Buffer, fileName: string): Promise<Table> 
   if (isXlsx) grid = await readXlsx(data);
   else {
     try {
-      grid = parseCsv(data, { bom: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
+      grid = parseCsv(data, { bom: true, relax_column_count: true, trim: true }) as string[][];
     } catch (err) {
       throw badRequest(`file: not a readable CSV (${(err as Error).message})`, [{ path: 'file', message: 'not a readable CSV' }]);
     }

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemo, type DemoSeed } from '@pingxuan/server';
+import { startTestApp, type TestApp } from './harness.js';
+
+let t: TestApp;
+let demo: DemoSeed;
+beforeAll(async () => {
+  t = await startTestApp();
+  demo = (await seedDemo(t.ctx))!;
+}, 120_000);
+afterAll(async () => t?.close());
+
+describe('demo contest seed', () => {
+  it('creates the district blackboard-writing contest as the issue describes', async () => {
+    const m = t.ctx.models;
+    const contest = await m.Contest.findById(demo.contestId).lean();
+    expect(contest!.status).toBe('judging');
+    expect(contest!.categories.map((c) => c.id)).toEqual(['primary', 'secondary']);
+    expect(contest!.settings.tiers.map((x: { id: string; quota: number }) => [x.id, x.quota])).toEqual([
+      ['first', 70],
+      ['second', 127],
+    ]);
+    expect(await m.Entry.countDocuments({ contestId: demo.contestId })).toBe(497);
+    expect(await m.Judge.countDocuments({ contestId: demo.contestId })).toBe(15);
+    expect(await m.Panel.countDocuments({ contestId: demo.contestId })).toBe(3);
+
+    const rubric = await m.Rubric.findOne({ contestId: demo.contestId }).lean();
+    expect(rubric!.frozen).toBe(true);
+    expect(rubric!.criteria.map((c) => c.name!.zh)).toEqual(['突出重点', '条理清晰', '布局合理', '文字准确', '作图规范', '书写美观', '内容实用', '体现学科特点']);
+    expect(rubric!.criteria.reduce((s, c) => s + c.weight, 0)).toBe(100);
+  });
+
+  it('assigns five judges per entry and never a judge from the entry’s own school', async () => {
+    const m = t.ctx.models;
+    const assignments = await m.Assignment.find({ contestId: demo.contestId }).lean();
+    expect(assignments).toHaveLength(497 * 5);
+    const judges = new Map((await m.Judge.find({ contestId: demo.contestId }).lean()).map((j) => [String(j._id), j]));
+    const entries = new Map((await m.Entry.find({ contestId: demo.contestId }).lean()).map((e) => [String(e._id), e]));
+    const perEntry = new Map<string, Set<string>>();
+    for (const a of assignments) {
+      expect(judges.get(String(a.judgeId))!.school).not.toBe(entries.get(String(a.entryId))!.school);
+      const set = perEntry.get(String(a.entryId)) ?? new Set();
+      set.add(String(a.judgeId));
+      perEntry.set(String(a.entryId), set);
+    }
+    expect([...perEntry.values()].every((s) => s.size === 5)).toBe(true);
+  });
+
+  it('leaves judging about two-thirds done, with scores inside the rubric', async () => {
+    const m = t.ctx.models;
+    const scores = await m.Score.find({ contestId: demo.contestId }).lean();
+    const share = scores.length / (497 * 5);
+    expect(share).toBeGreaterThan(0.55);
+    expect(share).toBeLessThan(0.8);
+    const rubric = await m.Rubric.findOne({ contestId: demo.contestId }).lean();
+    for (const s of scores.slice(0, 200))
+      for (const c of rubric!.criteria) {
+        const v = (s.values as Record<string, number>)[c.id];
+        expect(v).toBeGreaterThanOrEqual(0);
+        expect(v).toBeLessThanOrEqual(c.maxScore);
+        expect(Math.round(v! / c.step) * c.step).toBeCloseTo(v!, 9);
+      }
+  });
+
+  it('prints working log-ins: password, one-time judge code', async () => {
+    for (const l of demo.logins) {
+      const r = await t.client().post('/api/auth/login', { username: l.username, password: l.password });
+      expect(r.status).toBe(200);
+    }
+    const c = t.client();
+    expect((await c.post('/api/auth/code-login', { code: demo.judgeCode })).status).toBe(200);
+    expect((await c.get('/api/auth/me')).body.memberships).toEqual([{ contestId: demo.contestId, role: 'judge' }]);
+    expect((await t.client().post('/api/auth/code-login', { code: demo.judgeCode })).status).toBe(401);
+  });
+
+  it('never seeds twice', async () => {
+    expect(await seedDemo(t.ctx)).toBeNull();
+    expect(await t.ctx.models.Contest.countDocuments({})).toBe(1);
+  });
+});
