@@ -24,6 +24,7 @@ if (offline) {
   const { MiniMongo } = await tsImport('../tests/support/miniMongo.ts', import.meta.url);
   mini = new MiniMongo();
   env.MONGODB_URI = (await mini.start()) + 'pingxuan';
+  env.PINGXUAN_OFFLINE_DEMO = '1';
 }
 
 step('start server');

@@ -24,7 +24,7 @@ async function main() {
 
   const server = app.listen(config.port, config.host, () => {
     const url = config.publicUrl ?? `http://localhost:${config.port}`;
-    const lines = [`评选 Pingxuan is running at ${url}`, `database: ${db.kind === 'uri' ? 'MONGODB_URI' : 'embedded mongod'}`];
+    const lines = [`评选 Pingxuan is running at ${url}`, `database: ${process.env.PINGXUAN_OFFLINE_DEMO ? 'in-process test server (offline demo: nothing is kept)' : db.kind === 'uri' ? 'MONGODB_URI' : `embedded mongod (${config.dataDir})`}`];
     if (demo)
       lines.push(
         'demo log-ins:',
