@@ -14,6 +14,8 @@ import { sessionMiddleware } from './http/auth.js';
 import { healthRoutes } from './health/health.routes.js';
 import { accountsRoutes } from './accounts/accounts.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
+import { judgesRoutes } from './judges/judges.routes.js';
+import { contestsRoutes } from './contests/contests.routes.js';
 
 export type AppDeps = {
   conn: Connection;
@@ -54,6 +56,8 @@ export function createApp(deps: AppDeps): Express & { locals: { ctx: AppContext 
   api.use(healthRoutes(ctx));
   api.use(accountsRoutes(ctx));
   api.use(auditRoutes(ctx));
+  api.use(judgesRoutes(ctx));
+  api.use(contestsRoutes(ctx));
   api.use((_req, _res, next) => next(notFound('API route')));
   app.use('/api', api);
 

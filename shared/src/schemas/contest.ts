@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CodeSchema, LocalizedTextSchema } from './common.js';
+import { RoleSchema, UsernameSchema } from './auth.js';
 
 export const CONTEST_STATUSES = ['draft', 'judging', 'review', 'published'] as const;
 export const ContestStatusSchema = z.enum(CONTEST_STATUSES);
@@ -86,6 +87,23 @@ export const ContestCreateSchema = z.strictObject({
 });
 export type ContestCreate = z.input<typeof ContestCreateSchema>;
 
+const settingsShape = ContestSettingsSchema.shape;
+/**
+ * Settings in an update: each top-level key sent replaces the stored one, keys left out stay as they are
+ * (no defaults here, so sending only `tiers` cannot silently reset the aggregation).
+ */
+export const ContestSettingsPatchSchema = z.strictObject({
+  aggregation: settingsShape.aggregation.unwrap().optional(),
+  disagreementThreshold: settingsShape.disagreementThreshold.unwrap().optional(),
+  tiers: settingsShape.tiers.unwrap().optional(),
+  tiePolicy: settingsShape.tiePolicy.unwrap().optional(),
+  quotaScope: settingsShape.quotaScope.unwrap().optional(),
+  tieBreak: settingsShape.tieBreak.unwrap().optional(),
+  judgesPerEntry: settingsShape.judgesPerEntry.unwrap().optional(),
+  bootstrapSamples: settingsShape.bootstrapSamples.unwrap().optional(),
+});
+export type ContestSettingsPatch = z.infer<typeof ContestSettingsPatchSchema>;
+
 /** Every field optional; `version` is the one the client read (lost updates are refused). */
 export const ContestUpdateSchema = z.strictObject({
   version: z.number().int().min(0),
@@ -94,7 +112,7 @@ export const ContestUpdateSchema = z.strictObject({
   categories: ContestCreateSchema.shape.categories.unwrap().optional(),
   subjects: ContestCreateSchema.shape.subjects.unwrap().optional(),
   rounds: ContestCreateSchema.shape.rounds.unwrap().optional(),
-  settings: ContestSettingsSchema.optional(),
+  settings: ContestSettingsPatchSchema.optional(),
 });
 export type ContestUpdate = z.infer<typeof ContestUpdateSchema>;
 
@@ -117,3 +135,32 @@ export const ContestSchema = z.object({
   updatedAt: z.string(),
 });
 export type Contest = z.infer<typeof ContestSchema>;
+
+/** What judges and teachers see of a contest: everything but the organizers' settings. */
+export const ContestPublicSchema = ContestSchema.omit({ settings: true });
+export type ContestPublic = z.infer<typeof ContestPublicSchema>;
+
+/** GET /contests and GET /contests/:id: the view the caller may see, with the caller's roles in it. */
+export const ContestForMemberSchema = ContestSchema.extend({
+  settings: ContestSettingsSchema.optional(),
+  roles: z.array(RoleSchema),
+});
+export type ContestForMember = z.infer<typeof ContestForMemberSchema>;
+
+/** Adds an existing user to a contest; judges are added through the judges API instead. */
+export const MemberAddSchema = z.strictObject({
+  username: UsernameSchema,
+  role: RoleSchema,
+});
+export type MemberAdd = z.infer<typeof MemberAddSchema>;
+
+export const MemberSchema = z.object({
+  id: z.string(),
+  contestId: z.string(),
+  userId: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: RoleSchema,
+  createdAt: z.string(),
+});
+export type Member = z.infer<typeof MemberSchema>;

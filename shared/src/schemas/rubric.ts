@@ -45,6 +45,9 @@ export const RubricSchema = z.object({
   criteria: z.array(CriterionSchema),
   frozen: z.boolean(),
   version: z.number(),
+  /** Sum of the weights, for the UI; weights need not add up to 100 (the engine normalises). */
+  weightSum: z.number(),
+  updatedAt: z.string(),
 });
 export type Rubric = z.infer<typeof RubricSchema>;
 
@@ -53,4 +56,10 @@ export function isValidCriterionValue(c: Pick<Criterion, 'maxScore' | 'step'>, v
   if (!Number.isFinite(value) || value < -EPS || value > c.maxScore + EPS) return false;
   const steps = value / c.step;
   return Math.abs(steps - Math.round(steps)) <= 1e-6;
+}
+
+/** Sum of the criteria's weights, rounded to 6 decimals so 0.1 + 0.2 shows as 0.3. */
+export function rubricWeightSum(criteria: readonly Pick<Criterion, 'weight'>[]): number {
+  const sum = criteria.reduce((s, c) => s + c.weight, 0);
+  return Math.round(sum * 1e6) / 1e6;
 }
