@@ -641,7 +641,7 @@ describe('one-time sign-in codes', () => {
     const r = await org.post(`${base}/judges/${j.body.id}/sign-in-code`);
     expect(r.status).toBe(201);
     expect(r.headers.get('cache-control')).toBe('no-store');
-    expect(r.body.code).toMatch(/^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{6}$/);
+    expect(r.body.code).toMatch(/^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
     expect(r.body.url).toBe(`/judge/sign-in?code=${r.body.code}`);
     expect(r.body.qrSvg).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
     expect(new Date(r.body.expiresAt).getTime()).toBeGreaterThan(Date.now());
