@@ -16,6 +16,8 @@ import { accountsRoutes } from './accounts/accounts.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { judgesRoutes } from './judges/judges.routes.js';
 import { contestsRoutes } from './contests/contests.routes.js';
+import { entriesRoutes } from './entries/entries.routes.js';
+import { feedbackRoutes } from './feedback/feedback.routes.js';
 
 export type AppDeps = {
   conn: Connection;
@@ -58,6 +60,8 @@ export function createApp(deps: AppDeps): Express & { locals: { ctx: AppContext 
   api.use(auditRoutes(ctx));
   api.use(judgesRoutes(ctx));
   api.use(contestsRoutes(ctx));
+  api.use(entriesRoutes(ctx));
+  api.use(feedbackRoutes(ctx));
   api.use((_req, _res, next) => next(notFound('API route')));
   app.use('/api', api);
 

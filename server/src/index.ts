@@ -5,3 +5,4 @@ export { createModels, type Models } from './models.js';
 export { AccountsService } from './accounts/accounts.service.js';
 export { hashPassword } from './accounts/password.js';
 export { seedDemo, type DemoSeed } from './seed/demo.js';
+export { generateDemoPhotos, demoContestId } from './seed/photos.js';

@@ -6,6 +6,7 @@ import { createApp, prepareDatabase } from './app.js';
 import { loadConfig } from './config.js';
 import { NoDatabaseError, openDatabase } from './db/database.js';
 import { seedDemo } from './seed/demo.js';
+import { generateDemoPhotos } from './seed/photos.js';
 
 const config = loadConfig();
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -34,10 +35,21 @@ async function main() {
       );
     else lines.push('(demo already seeded; log-ins as printed at first start, see README)');
     console.log(lines.join('\n'));
+    drawPhotos();
   });
+
+  // The demo's blackboard photos are drawn after start-up so the server answers at once.
+  const drawing = new AbortController();
+  const drawPhotos = () => {
+    const started = Date.now();
+    generateDemoPhotos(app.locals.ctx, { signal: drawing.signal })
+      .then((n) => n && logger.info({ photos: n, seconds: Math.round((Date.now() - started) / 1000) }, 'demo photos drawn'))
+      .catch((err) => logger.warn({ err }, 'could not draw the demo photos; the contest works without them'));
+  };
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
+    drawing.abort();
     server.close();
     await conn.close();
     await db.stop();

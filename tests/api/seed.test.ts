@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo, type DemoSeed } from '@pingxuan/server';
+import mongoose from 'mongoose';
+import sharp from 'sharp';
+import { generateDemoPhotos, seedDemo, type DemoSeed } from '@pingxuan/server';
 import { startTestApp, type TestApp } from './harness.js';
 
 let t: TestApp;
@@ -71,6 +73,25 @@ describe('demo contest seed', () => {
     expect((await c.post('/api/auth/code-login', { code: demo.judgeCode })).status).toBe(200);
     expect((await c.get('/api/auth/me')).body.memberships).toEqual([{ contestId: demo.contestId, role: 'judge' }]);
     expect((await t.client().post('/api/auth/code-login', { code: demo.judgeCode })).status).toBe(401);
+  });
+
+  it('draws blackboard photos for entries without one, as organizers and the teacher link see them', async () => {
+    expect(await generateDemoPhotos(t.ctx, { limit: 3 })).toBe(3);
+    const entry = await t.ctx.models.Entry.findOne({ contestId: demo.contestId, code: 'BB001' }).lean();
+    expect(entry!.photos).toHaveLength(1);
+    expect(entry!.photos[0]).toMatchObject({ fileName: 'BB001.jpg', contentType: 'image/jpeg', width: 1280, height: 800 });
+    const org = t.client();
+    await org.post('/api/auth/login', { username: 'organizer', password: 'organizer-demo-2026' });
+    const photo = await org.get(`/api/contests/${demo.contestId}/entries/${entry!._id}/photos/${entry!.photos[0]!._id}?size=thumb`);
+    expect(photo.status).toBe(200);
+    expect((await sharp(photo.body).metadata()).width).toBe(480);
+    const feedback = await t.client().get(`/api${demo.feedbackPath}`);
+    expect(feedback.body.entry).toMatchObject({ code: 'BB001', photos: [{ width: 1280, height: 800 }] });
+    // Entries that have a photo are left alone; an aborted run stops at once.
+    const abort = new AbortController();
+    abort.abort();
+    expect(await generateDemoPhotos(t.ctx, { signal: abort.signal })).toBe(0);
+    expect(await t.ctx.models.Entry.countDocuments({ contestId: demo.contestId, 'photos.0': mongoose.trusted({ $exists: true }) })).toBe(3);
   });
 
   it('never seeds twice', async () => {

@@ -11,6 +11,8 @@ const contestSchema = new Schema(
     categories: { type: [named], default: [] },
     subjects: { type: [named], default: [] },
     rounds: { type: [named], default: [] },
+    /** The round being judged now; null means the first round (multi-round advancement sets it). */
+    currentRoundId: { type: String, default: null },
     status: { type: String, enum: CONTEST_STATUSES, default: 'draft' },
     /** ContestSettings from shared, validated by zod before it gets here. */
     settings: { type: Schema.Types.Mixed, required: true },

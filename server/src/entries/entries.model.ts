@@ -3,8 +3,9 @@ import { ENTRY_STATUSES } from '@pingxuan/shared';
 
 const photoSchema = new Schema(
   {
-    /** GridFS file ids of the original and its thumbnail. */
+    /** GridFS file ids: the original as uploaded, a screen-sized copy for tablets, a thumbnail for lists. */
     fileId: { type: Schema.Types.ObjectId, required: true },
+    largeId: { type: Schema.Types.ObjectId, required: true },
     thumbId: { type: Schema.Types.ObjectId, required: true },
     fileName: { type: String, required: true },
     contentType: { type: String, required: true },
@@ -29,6 +30,9 @@ const entrySchema = new Schema(
     imageFileNames: { type: [String], default: [] },
     photos: { type: [photoSchema], default: [] },
     status: { type: String, enum: ENTRY_STATUSES, default: 'active' },
+    withdrawnReason: { type: String, default: null },
+    /** Set on rows written by one import, so a failed import can be taken back whole. */
+    importId: { type: String, default: null },
     /** sha256 of the private feedback link's secret; the secret itself is shown once. */
     feedbackTokenHash: { type: String, default: null },
     version: { type: Number, default: 0 },
@@ -38,6 +42,8 @@ const entrySchema = new Schema(
 entrySchema.index({ contestId: 1, code: 1 }, { unique: true });
 entrySchema.index({ contestId: 1, roundIds: 1, status: 1, category: 1 });
 entrySchema.index({ contestId: 1, school: 1 });
+entrySchema.index({ contestId: 1, imageFileNames: 1 });
+entrySchema.index({ 'photos._id': 1 });
 entrySchema.index({ feedbackTokenHash: 1 }, { unique: true, partialFilterExpression: { feedbackTokenHash: { $type: 'string' } } });
 
 export type EntryDoc = InferSchemaType<typeof entrySchema> & { _id: Types.ObjectId };

@@ -1,5 +1,4 @@
 import { Router, type RequestHandler } from 'express';
-import multer from 'multer';
 import { z } from 'zod';
 import {
   ConflictsUpdateSchema,
@@ -11,7 +10,8 @@ import {
 } from '@pingxuan/shared';
 import type { AppContext } from '../context.js';
 import { actorOf, requireContestRole } from '../http/auth.js';
-import { HttpError, badRequest } from '../http/errors.js';
+import { badRequest } from '../http/errors.js';
+import { singleFile, uploadName } from '../http/uploads.js';
 import { body, params, query } from '../http/validate.js';
 import { readTable } from '../imports/table.js';
 import { JudgesService, signInSheetCsv } from './judges.service.js';
@@ -19,21 +19,6 @@ import { panelsRoutes } from './panels.routes.js';
 
 const ContestParams = z.strictObject({ contestId: IdSchema });
 const JudgeParams = z.strictObject({ contestId: IdSchema, judgeId: IdSchema });
-const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
-
-/** One `file` field in memory; multer's own errors become 400/413 instead of 500. */
-function singleFile(): RequestHandler {
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 5 } }).single('file');
-  return (req, res, next) =>
-    upload(req, res, (err: unknown) => {
-      if (!err) return next();
-      if (err instanceof multer.MulterError) {
-        if (err.code === 'LIMIT_FILE_SIZE') return next(new HttpError(413, 'payload_too_large', 'file: at most 5 MB'));
-        return next(badRequest(`${err.field ?? 'file'}: ${err.message}`, [{ path: err.field ?? 'file', message: err.message }]));
-      }
-      next(err);
-    });
-}
 
 // Codes are secrets shown once: no caching anywhere on the way.
 const noStore: RequestHandler = (_req, res, next) => {
@@ -59,8 +44,8 @@ export function judgesRoutes(ctx: AppContext): Router {
   router.post('/contests/:contestId/judges/import', organizer, singleFile(), async (req, res) => {
     const { contestId } = params(req, ContestParams);
     if (!req.file) throw badRequest('file: upload a CSV or XLSX file in the "file" field', [{ path: 'file', message: 'required' }]);
-    const table = await readTable(req.file.buffer, req.file.originalname);
-    const imported = await judges.importTable(contestId, table, req.file.originalname, actorOf(req));
+    const table = await readTable(req.file.buffer, uploadName(req.file));
+    const imported = await judges.importTable(contestId, table, uploadName(req.file), actorOf(req));
     res.status(201).json({ imported: imported.length, judges: imported });
   });
 

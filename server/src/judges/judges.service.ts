@@ -24,6 +24,7 @@ import type { AuditActor } from '../audit/audit.service.js';
 import { AccountsService } from '../accounts/accounts.service.js';
 import type { UserDoc } from '../accounts/accounts.model.js';
 import { updateVersioned } from '../db/versioned.js';
+import { csvDocument } from '../http/csv.js';
 import { HttpError, badRequest, conflict, notFound } from '../http/errors.js';
 import type { Table } from '../imports/table.js';
 import type { JudgeDoc } from './judges.model.js';
@@ -528,14 +529,7 @@ export function throwIssues(issues: Issue[]) {
   throw badRequest(fields.map((f) => `${f.path}: ${f.message}`).join('; '), fields);
 }
 
-/** A printable sheet: UTF-8 with BOM (Excel opens Chinese correctly), cells that look like formulas defused. */
+/** A printable sheet of codes and links, one judge per row. */
 export function signInSheetCsv(rows: SignInCodeSheetRow[]): string {
-  const cell = (v: string | null) => {
-    let s = v ?? '';
-    if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const lines = [['name', 'username', 'panel', 'code', 'url'].join(',')];
-  for (const r of rows) lines.push([r.name, r.username, r.panel, r.code, r.url].map(cell).join(','));
-  return `\ufeff${lines.join('\r\n')}\r\n`;
+  return csvDocument(['name', 'username', 'panel', 'code', 'url'], rows.map((r) => [r.name, r.username, r.panel, r.code, r.url]));
 }
