@@ -16,6 +16,7 @@ import { accountsRoutes } from './accounts/accounts.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { judgesRoutes } from './judges/judges.routes.js';
 import { contestsRoutes } from './contests/contests.routes.js';
+import { scoresRoutes } from './scores/scores.routes.js';
 import { entriesRoutes } from './entries/entries.routes.js';
 import { feedbackRoutes } from './feedback/feedback.routes.js';
 
@@ -60,6 +61,7 @@ export function createApp(deps: AppDeps): Express & { locals: { ctx: AppContext 
   api.use(auditRoutes(ctx));
   api.use(judgesRoutes(ctx));
   api.use(contestsRoutes(ctx));
+  api.use(scoresRoutes(ctx));
   api.use(entriesRoutes(ctx));
   api.use(feedbackRoutes(ctx));
   api.use((_req, _res, next) => next(notFound('API route')));

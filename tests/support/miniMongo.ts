@@ -1489,8 +1489,14 @@ export class MiniMongo {
         let matches = this.match(c, query, options, cmd.sort ? Infinity : 1);
         if (cmd.sort) matches = this.sortDocs(matches, cmd.sort, options);
         const old = matches[0];
-        const shape = (d: Doc | null | undefined) =>
-          d ? (this.project([d], cmd.fields, query, options)[0] ?? null) : null;
+        // Projects the document returned, never filters it: the post-image of a guarded update (say
+        // `version: 0` with `$inc: { version: 1 }`) no longer matches the query, yet mongod returns it.
+        // The query is kept only where it still matches, for positional (`$`) projections.
+        const shape = (d: Doc | null | undefined) => {
+          if (!d) return null;
+          const stillMatches = new Query(query, options).test(d);
+          return this.project([d], cmd.fields, stillMatches ? query : {}, options)[0] ?? null;
+        };
         if (cmd.remove) {
           if (old) this.removeDoc(c!, old);
           return { lastErrorObject: { n: old ? 1 : 0 }, value: shape(old), ok: 1 };

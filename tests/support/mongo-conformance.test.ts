@@ -668,6 +668,23 @@ describe('updates and upserts', () => {
     expect(removed).toEqual({ key: 'q3' });
   });
 
+  it('findOneAndUpdate with a projection returns the new document even when it no longer matches the filter', async () => {
+    const opts = { returnDocument: 'after' as const, projection: { secret: 0 } };
+    // A version guard: the filter stops matching once the update is applied.
+    const up = await C.findOneAndUpdate(
+      { key: 'guard', version: 0, 'keys.k': { $ne: 'a' } },
+      { $inc: { version: 1 }, $push: { keys: { $each: [{ k: 'a' }], $slice: -2 } } as any, $setOnInsert: { secret: 's' } },
+      { ...opts, upsert: true, writeConcern: { w: 'majority' } },
+    );
+    expect(up).toMatchObject({ key: 'guard', version: 1, keys: [{ k: 'a' }] });
+    expect(up).not.toHaveProperty('secret');
+    const next = await C.findOneAndUpdate({ key: 'guard', version: 1 }, { $inc: { version: 1 } }, opts);
+    expect(next).toMatchObject({ key: 'guard', version: 2 });
+    expect(next).not.toHaveProperty('secret');
+    const before = await C.findOneAndUpdate({ key: 'guard', version: 2 }, { $set: { version: 3 } }, { returnDocument: 'before', projection: { version: 1 } });
+    expect(before).toMatchObject({ version: 2 });
+  });
+
   it('update with an aggregation pipeline', async () => {
     await C.insertOne({ key: 'pipe', a: 2, b: 3 });
     await C.updateOne({ key: 'pipe' }, [{ $set: { sum: { $add: ['$a', '$b'] } } }, { $unset: 'b' }]);

@@ -18,6 +18,27 @@ assignmentSchema.index({ contestId: 1, roundId: 1, judgeId: 1, order: 1 });
 
 export const SCORE_STATUSES = ['draft', 'submitted'] as const;
 
+/** How many applied Idempotency-Keys a score remembers; an older key replayed is treated as a new request. */
+export const APPLIED_KEYS_KEPT = 50;
+
+/**
+ * An Idempotency-Key applied to this score, written by the same single-document update that applied the
+ * change (atomic without transactions), with the answer given, so a retry gets exactly that answer again.
+ */
+const appliedKeySchema = new Schema(
+  {
+    key: { type: String, required: true },
+    /** sha256 of what was asked (operation, entry, body): the same key with another request is refused. */
+    requestHash: { type: String, required: true },
+    response: {
+      status: { type: Number, required: true },
+      body: { type: Schema.Types.Mixed, required: true },
+    },
+    at: { type: Date, required: true },
+  },
+  { _id: false, minimize: false },
+);
+
 /** One score per judge per entry per round: the unique index is what keeps it so under retries and races. */
 const scoreSchema = new Schema(
   {
@@ -31,12 +52,16 @@ const scoreSchema = new Schema(
     status: { type: String, enum: SCORE_STATUSES, default: 'draft' },
     submittedAt: { type: Date, default: null },
     version: { type: Number, default: 0 },
+    /** Never sent to clients; read only with select('+appliedKeys'). */
+    appliedKeys: { type: [appliedKeySchema], default: [], select: false },
   },
   { timestamps: true, versionKey: false, minimize: false },
 );
 scoreSchema.index({ contestId: 1, roundId: 1, entryId: 1, judgeId: 1 }, { unique: true });
 scoreSchema.index({ contestId: 1, roundId: 1, judgeId: 1 });
 scoreSchema.index({ contestId: 1, roundId: 1, status: 1 });
+// Finds the score a key was applied to, whichever entry the retry names.
+scoreSchema.index({ contestId: 1, judgeId: 1, 'appliedKeys.key': 1 });
 
 export type AssignmentDoc = InferSchemaType<typeof assignmentSchema> & { _id: Types.ObjectId };
 export type ScoreDoc = InferSchemaType<typeof scoreSchema> & { _id: Types.ObjectId };

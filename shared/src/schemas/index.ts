@@ -4,3 +4,4 @@ export * from './contest.js';
 export * from './rubric.js';
 export * from './entry.js';
 export * from './judge.js';
+export * from './score.js';
