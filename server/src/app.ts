@@ -19,6 +19,8 @@ import { contestsRoutes } from './contests/contests.routes.js';
 import { scoresRoutes } from './scores/scores.routes.js';
 import { entriesRoutes } from './entries/entries.routes.js';
 import { feedbackRoutes } from './feedback/feedback.routes.js';
+import { resultsRoutes } from './results/results.routes.js';
+import { publicRoutes } from './public/public.routes.js';
 
 export type AppDeps = {
   conn: Connection;
@@ -64,6 +66,8 @@ export function createApp(deps: AppDeps): Express & { locals: { ctx: AppContext 
   api.use(scoresRoutes(ctx));
   api.use(entriesRoutes(ctx));
   api.use(feedbackRoutes(ctx));
+  api.use(resultsRoutes(ctx));
+  api.use(publicRoutes(ctx));
   api.use((_req, _res, next) => next(notFound('API route')));
   app.use('/api', api);
 

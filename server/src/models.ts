@@ -5,6 +5,7 @@ import { contestModels } from './contests/contests.model.js';
 import { entryModels } from './entries/entries.model.js';
 import { judgeModels } from './judges/judges.model.js';
 import { scoreModels } from './scores/scores.model.js';
+import { resultModels } from './results/results.model.js';
 
 /** Every model bound to one connection, so an app (or a test) owns its database. */
 export function createModels(conn: Connection) {
@@ -15,6 +16,7 @@ export function createModels(conn: Connection) {
     ...entryModels(conn),
     ...judgeModels(conn),
     ...scoreModels(conn),
+    ...resultModels(conn),
   };
 }
 export type Models = ReturnType<typeof createModels>;

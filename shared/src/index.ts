@@ -2,3 +2,4 @@
 export * from './schemas/index.js';
 export * from './engine/index.js';
 export * from './conflicts.js';
+export * from './feedback.js';

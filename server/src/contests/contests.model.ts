@@ -13,6 +13,9 @@ const contestSchema = new Schema(
     rounds: { type: [named], default: [] },
     /** The round being judged now; null means the first round (multi-round advancement sets it). */
     currentRoundId: { type: String, default: null },
+    /** Set together with status `published`: the immutable results everyone reads from then on. */
+    publishedSnapshotId: { type: Schema.Types.ObjectId, default: null },
+    publishedAt: { type: Date, default: null },
     status: { type: String, enum: CONTEST_STATUSES, default: 'draft' },
     /** ContestSettings from shared, validated by zod before it gets here. */
     settings: { type: Schema.Types.Mixed, required: true },

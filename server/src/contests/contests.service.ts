@@ -18,6 +18,7 @@ import {
   type RubricInputSchema,
 } from '@pingxuan/shared';
 import type { AppContext } from '../context.js';
+import { ResultsService } from '../results/results.service.js';
 import type { AuditActor } from '../audit/audit.service.js';
 import { canonicalJson } from '../audit/audit.service.js';
 import type { ContestDoc, RubricDoc } from './contests.model.js';
@@ -77,9 +78,16 @@ export function rubricView(r: RubricDoc & Timestamped): Rubric & { id: string } 
   };
 }
 
-/** Extra rules of one status change: `check` refuses it (throws), `after` runs once it is saved. */
+/**
+ * Extra rules of one status change: `check` refuses it (throws); `prepare` writes what must exist before
+ * the status flips and names fields to set with it (undone if the flip fails); `after` runs once it is saved.
+ */
 type TransitionRule = {
   check?: (contest: ContestDoc) => Promise<void>;
+  prepare?: (
+    contest: ContestDoc,
+    actor: AuditActor,
+  ) => Promise<{ set: Record<string, unknown>; effects: Record<string, unknown>; undo: () => Promise<void> }>;
   after?: (contest: ContestDoc) => Promise<Record<string, unknown>>;
 };
 
@@ -189,8 +197,15 @@ export class ContestsService {
       });
     const rule = this.transitionRules[`${from}->${to}`] ?? {};
     await rule.check?.(current);
-    const updated = await updateVersioned<ContestDoc>(this.ctx.models.Contest as never, { _id: contestId }, version, { status: to }, 'Contest', contestView);
-    const effects = (await rule.after?.(updated)) ?? {};
+    const prepared = (await rule.prepare?.(current, actor)) ?? { set: {}, effects: {}, undo: async () => undefined };
+    let updated: ContestDoc;
+    try {
+      updated = await updateVersioned<ContestDoc>(this.ctx.models.Contest as never, { _id: contestId }, version, { status: to, ...prepared.set }, 'Contest', contestView);
+    } catch (err) {
+      await prepared.undo();
+      throw err;
+    }
+    const effects = { ...prepared.effects, ...((await rule.after?.(updated)) ?? {}) };
     await this.ctx.audit.append({
       actor,
       action: 'contest.status',
@@ -203,6 +218,10 @@ export class ContestsService {
   }
 
   private readonly transitionRules: Partial<Record<`${ContestStatus}->${ContestStatus}`, TransitionRule>> = {
+    // Publication stores the results as they are now; from then on every public page reads only them.
+    'review->published': {
+      prepare: (contest, actor) => new ResultsService(this.ctx).snapshot(contest, actor),
+    },
     'draft->judging': {
       check: async (contest) => {
         const rubrics = await this.ctx.models.Rubric.find({ contestId: contest._id }).lean();

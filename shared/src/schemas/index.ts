@@ -5,3 +5,4 @@ export * from './rubric.js';
 export * from './entry.js';
 export * from './judge.js';
 export * from './score.js';
+export * from './results.js';

@@ -1,0 +1,117 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import ExcelJS from 'exceljs';
+import { IdSchema, ResultsExportQuerySchema, ResultsQuerySchema, type ContestSettings, type EntryResult } from '@pingxuan/shared';
+import type { AppContext } from '../context.js';
+import { requireContestRole } from '../http/auth.js';
+import { csvDocument } from '../http/csv.js';
+import { params, query } from '../http/validate.js';
+import { ResultsService, type Computed, type EntryInfo } from './results.service.js';
+
+const ContestParams = z.strictObject({ contestId: IdSchema });
+
+type Row = Omit<EntryResult, 'judgeTotals'> & EntryInfo & { judgeTotals?: EntryResult['judgeTotals'] };
+
+export function resultsRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const results = new ResultsService(ctx);
+  const organizer = requireContestRole(ctx, 'organizer');
+
+  /** Live results from the submitted scores, whatever the status: organizers follow them while judging. */
+  router.get('/contests/:contestId/results', organizer, async (req, res) => {
+    const { contestId } = params(req, ContestParams);
+    const q = query(req, ResultsQuerySchema);
+    const contest = await results.contest(contestId);
+    const computed = await results.compute(contest, q.round);
+    const summary = await results.summarize(computed);
+    const names = new Map(summary.judges.map((j) => [j.judgeId, j.name]));
+    const matching = computed.output.entries.filter(
+      (e) =>
+        (!q.tier || e.tierId === q.tier) &&
+        (q.untiered !== 'true' || e.tierId === null) &&
+        (!q.flag || e.flags.includes(q.flag)) &&
+        (!q.category || e.category === q.category),
+    );
+    const page = matching.slice(q.offset, q.offset + q.limit).map((e) => ({
+      ...e,
+      ...computed.entries.get(e.entryId)!,
+      judgeTotals: e.judgeTotals.map((t) => ({ ...t, judgeName: names.get(t.judgeId) ?? '' })),
+    }));
+    res.json({ summary, status: contest.status, total: matching.length, offset: q.offset, entries: page });
+  });
+
+  router.get('/contests/:contestId/results/export', organizer, async (req, res) => {
+    const { contestId } = params(req, ContestParams);
+    const { format } = query(req, ResultsExportQuerySchema);
+    const contest = await results.contest(contestId);
+    const snapshot = await results.published(contest);
+    let rows: Row[];
+    let criteria: Computed['criteria'];
+    if (snapshot) {
+      // After publication the export is the published record, not a recomputation.
+      criteria = snapshot.criteria as Computed['criteria'];
+      rows = (await ctx.models.ResultRow.find({ snapshotId: snapshot._id }).sort({ rank: 1, code: 1 }).lean()).map((r) => ({
+        entryId: String(r.entryId),
+        code: r.code,
+        title: r.title,
+        teacherName: r.teacherName,
+        school: r.school,
+        category: r.category ?? null,
+        subject: r.subject ?? null,
+        photos: [],
+        judgeCount: r.judgeCount,
+        score: r.score ?? null,
+        rank: r.rank ?? null,
+        tierId: r.tierId ?? null,
+        tierConfidence: r.tierConfidence ?? null,
+        criteria: r.criteria as Record<string, number | null>,
+        flags: r.flags as EntryResult['flags'],
+      }));
+      // Ranked first, then incomplete entries, as in the live table.
+      rows.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.code.localeCompare(b.code));
+    } else {
+      const computed = await results.compute(contest);
+      criteria = computed.criteria;
+      rows = computed.output.entries.map((e) => ({ ...e, ...computed.entries.get(e.entryId)! }));
+    }
+    const settings = contest.settings as ContestSettings;
+    const tierName = new Map(settings.tiers.map((t) => [t.id, t.name.zh]));
+    const nameOf = (list: { id: string; name: { zh: string } }[], id: string | null) => (id ? (list.find((x) => x.id === id)?.name.zh ?? id) : '');
+    const headers = ['排名', '作品编号', '作品名称', '教师姓名', '学校', '组别', '学科', '得分', '奖项', '评委人数', '奖项把握度', '标记', ...criteria.map((c) => c.name.zh)];
+    const FLAG_NAMES: Record<string, string> = { incomplete: '评分不足', disagreement: '评委分歧', boundary: '临界' };
+    const table = rows.map((r) => [
+      r.rank,
+      r.code,
+      r.title,
+      r.teacherName,
+      r.school,
+      nameOf(contest.categories as never, r.category),
+      nameOf(contest.subjects as never, r.subject),
+      r.score === null ? null : Math.round(r.score * 100) / 100,
+      r.tierId ? (tierName.get(r.tierId) ?? r.tierId) : '',
+      r.judgeCount,
+      r.tierConfidence === null ? null : Math.round(r.tierConfidence * 1000) / 1000,
+      r.flags.map((f) => FLAG_NAMES[f] ?? f).join('、'),
+      ...criteria.map((c) => {
+        const v = r.criteria[c.id];
+        return v === null || v === undefined ? null : Math.round(v * 100) / 100;
+      }),
+    ]);
+    const base = `results-${snapshot ? 'published' : 'live'}`;
+    if (format === 'csv') {
+      res.type('text/csv; charset=utf-8').attachment(`${base}.csv`).send(csvDocument(headers, table));
+      return;
+    }
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('评审结果');
+    ws.addRow(headers).font = { bold: true };
+    for (const r of table) ws.addRow(r);
+    ws.views = [{ state: 'frozen', ySplit: 1 }];
+    res
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .attachment(`${base}.xlsx`)
+      .send(Buffer.from(await wb.xlsx.writeBuffer()));
+  });
+
+  return router;
+}
