@@ -10,6 +10,11 @@ mkdirSync(out, { recursive: true });
 
 step('build shared');
 run('npm', ['run', 'build', '-w', 'shared']);
+// The browser test drives the built client (client/dist).
+if (existsSync(path.join(root, 'client', 'package.json'))) {
+  step('build client');
+  run('npm', ['run', 'build', '-w', 'client']);
+}
 
 step('type-check');
 for (const p of ['shared', 'server', 'tests', 'client']) {

@@ -1,0 +1,61 @@
+import i18n from 'i18next';
+import { initReactI18next, useTranslation } from 'react-i18next';
+import zh from './zh.json';
+import en from './en.json';
+
+export const LANGUAGES = ['zh', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+const STORAGE_KEY = 'pingxuan.lang';
+const HTML_LANG: Record<Language, string> = { zh: 'zh-CN', en: 'en' };
+
+declare module 'i18next' {
+  interface CustomTypeOptions {
+    defaultNS: 'translation';
+    // Keys are checked against the Chinese file at compile time; test/i18n.test.ts keeps en.json in step.
+    resources: { translation: typeof zh };
+  }
+}
+
+function stored(): Language {
+  try {
+    const v = localStorage.getItem(STORAGE_KEY);
+    return v === 'en' ? 'en' : 'zh';
+  } catch {
+    return 'zh'; // storage blocked (private mode): Chinese first
+  }
+}
+
+export function setLanguage(lng: Language): void {
+  try {
+    localStorage.setItem(STORAGE_KEY, lng);
+  } catch {
+    // not kept across visits; the switch still works for this page
+  }
+  void i18n.changeLanguage(lng);
+}
+
+export function currentLanguage(): Language {
+  return i18n.resolvedLanguage === 'en' ? 'en' : 'zh';
+}
+
+i18n.on('languageChanged', (lng) => {
+  document.documentElement.lang = HTML_LANG[lng === 'en' ? 'en' : 'zh'];
+});
+
+void i18n.use(initReactI18next).init({
+  resources: { zh: { translation: zh }, en: { translation: en } },
+  lng: stored(),
+  fallbackLng: 'zh',
+  supportedLngs: [...LANGUAGES],
+  interpolation: { escapeValue: false }, // React escapes
+  returnNull: false,
+});
+
+export default i18n;
+
+/** The language shown now; components using it re-render on a switch. */
+export function useLanguage(): Language {
+  const { i18n: instance } = useTranslation();
+  return instance.resolvedLanguage === 'en' ? 'en' : 'zh';
+}
