@@ -2,4 +2,5 @@
 export * from './schemas/index.js';
 export * from './engine/index.js';
 export * from './conflicts.js';
+export * from './assignment/index.js';
 export * from './feedback.js';
