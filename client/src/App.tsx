@@ -1,3 +1,4 @@
+import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Outlet, Route, Routes, useLocation } from 'react-router';
 import { Shell } from './components/Shell';
 import { ErrorNotice, Loading } from './components/Status';
@@ -5,11 +6,16 @@ import { CodeSignInPage } from './pages/CodeSignInPage';
 import { ContestOverviewPage } from './pages/ContestOverviewPage';
 import { ContestsPage } from './pages/ContestsPage';
 import { FeedbackPage } from './pages/FeedbackPage';
-import { JudgePage } from './pages/JudgePage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { homeFor } from './routing';
 import { SessionProvider, useSession } from './session';
+
+// Each area is its own chunk: a judge's tablet never downloads the organizer console.
+const JudgeArea = lazy(() => import('./judge/JudgeArea').then((m) => ({ default: m.JudgeArea })));
+const OrganizeArea = lazy(() => import('./organize/OrganizeArea').then((m) => ({ default: m.OrganizeArea })));
+const PublicArea = lazy(() => import('./public/PublicArea').then((m) => ({ default: m.PublicArea })));
+const area = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
 
 /** Pages behind sign-in send the visitor to /login and back afterwards. */
 function RequireAuth() {
@@ -41,10 +47,12 @@ export function App() {
             <Route path="login" element={<LoginPage />} />
             <Route path="judge/sign-in" element={<CodeSignInPage />} />
             <Route path="feedback/:token" element={<FeedbackPage />} />
+            <Route path="winners/*" element={area(<PublicArea />)} />
             <Route element={<RequireAuth />}>
               <Route path="contests" element={<ContestsPage />} />
               <Route path="contests/:contestId" element={<ContestOverviewPage />} />
-              <Route path="judge/:contestId" element={<JudgePage />} />
+              <Route path="contests/:contestId/*" element={area(<OrganizeArea />)} />
+              <Route path="judge/:contestId/*" element={area(<JudgeArea />)} />
             </Route>
             <Route path="*" element={<NotFoundPage />} />
           </Route>

@@ -2,8 +2,18 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 type Tree = { [k: string]: string | Tree };
+const file = (ns: string, lng: string) => (ns === 'translation' ? `${lng}.json` : `${ns}.${lng}.json`);
+const loadNs = (ns: string, lng: string): Tree =>
+  JSON.parse(readFileSync(new URL(`../src/i18n/${file(ns, lng)}`, import.meta.url), 'utf8'));
+/** Every namespace's keys, prefixed `ns:` as i18next writes them (the common file unprefixed). */
+const NAMESPACES = ['translation', 'judge', 'organize', 'public'];
 const load = (lng: string): Tree =>
-  JSON.parse(readFileSync(new URL(`../src/i18n/${lng}.json`, import.meta.url), 'utf8'));
+  Object.fromEntries(
+    NAMESPACES.flatMap((ns) => {
+      const tree = loadNs(ns, lng);
+      return ns === 'translation' ? Object.entries(tree) : [[`${ns}:`, tree]];
+    }),
+  );
 
 /** Every leaf as `a.b.c` → text; a branch that is a string in one file and an object in the other shows up as a differing key. */
 function leaves(tree: Tree, prefix = ''): Map<string, string> {
@@ -22,7 +32,7 @@ describe('translations', () => {
   const zh = leaves(load('zh'));
   const en = leaves(load('en'));
 
-  it('zh.json and en.json have the same keys', () => {
+  it('the Chinese and English files of every namespace have the same keys', () => {
     const onlyZh = [...zh.keys()].filter((k) => !en.has(k));
     const onlyEn = [...en.keys()].filter((k) => !zh.has(k));
     expect({ onlyZh, onlyEn }).toEqual({ onlyZh: [], onlyEn: [] });

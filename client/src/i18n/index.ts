@@ -2,6 +2,13 @@ import i18n from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
 import zh from './zh.json';
 import en from './en.json';
+// One file per area (judge, organize, public) so each area's strings stay together.
+import judgeZh from './judge.zh.json';
+import judgeEn from './judge.en.json';
+import organizeZh from './organize.zh.json';
+import organizeEn from './organize.en.json';
+import publicZh from './public.zh.json';
+import publicEn from './public.en.json';
 
 export const LANGUAGES = ['zh', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -13,7 +20,7 @@ declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
     // Keys are checked against the Chinese file at compile time; test/i18n.test.ts keeps en.json in step.
-    resources: { translation: typeof zh };
+    resources: { translation: typeof zh; judge: typeof judgeZh; organize: typeof organizeZh; public: typeof publicZh };
   }
 }
 
@@ -44,7 +51,12 @@ i18n.on('languageChanged', (lng) => {
 });
 
 void i18n.use(initReactI18next).init({
-  resources: { zh: { translation: zh }, en: { translation: en } },
+  resources: {
+    zh: { translation: zh, judge: judgeZh, organize: organizeZh, public: publicZh },
+    en: { translation: en, judge: judgeEn, organize: organizeEn, public: publicEn },
+  },
+  ns: ['translation', 'judge', 'organize', 'public'],
+  defaultNS: 'translation',
   lng: stored(),
   fallbackLng: 'zh',
   supportedLngs: [...LANGUAGES],
