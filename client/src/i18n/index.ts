@@ -20,7 +20,12 @@ declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
     // Keys are checked against the Chinese file at compile time; test/i18n.test.ts keeps en.json in step.
-    resources: { translation: typeof zh; judge: typeof judgeZh; organize: typeof organizeZh; public: typeof publicZh };
+    resources: {
+      translation: typeof zh;
+      judge: typeof judgeZh;
+      organize: typeof organizeZh;
+      public: typeof publicZh;
+    };
   }
 }
 
