@@ -1,11 +1,18 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import ExcelJS from 'exceljs';
-import { IdSchema, ResultsExportQuerySchema, ResultsQuerySchema, type ContestSettings, type EntryResult } from '@pingxuan/shared';
+import {
+  IdSchema,
+  ResultsExportQuerySchema,
+  ResultsQuerySchema,
+  type ContestSettings,
+  type EntryResult,
+} from '@pingxuan/shared';
 import type { AppContext } from '../context.js';
 import { requireContestRole } from '../http/auth.js';
 import { csvDocument } from '../http/csv.js';
 import { params, query } from '../http/validate.js';
+import { requestedRoundId } from '../contests/rounds.js';
 import { ResultsService, type Computed, type EntryInfo } from './results.service.js';
 
 const ContestParams = z.strictObject({ contestId: IdSchema });
@@ -22,7 +29,7 @@ export function resultsRoutes(ctx: AppContext): Router {
     const { contestId } = params(req, ContestParams);
     const q = query(req, ResultsQuerySchema);
     const contest = await results.contest(contestId);
-    const computed = await results.compute(contest, q.round);
+    const computed = await results.compute(contest, requestedRoundId(contest, q.round));
     const summary = await results.summarize(computed);
     const names = new Map(summary.judges.map((j) => [j.judgeId, j.name]));
     const matching = computed.output.entries.filter(
@@ -50,7 +57,9 @@ export function resultsRoutes(ctx: AppContext): Router {
     if (snapshot) {
       // After publication the export is the published record, not a recomputation.
       criteria = snapshot.criteria as Computed['criteria'];
-      rows = (await ctx.models.ResultRow.find({ snapshotId: snapshot._id }).sort({ rank: 1, code: 1 }).lean()).map((r) => ({
+      rows = (
+        await ctx.models.ResultRow.find({ snapshotId: snapshot._id }).sort({ rank: 1, code: 1 }).lean()
+      ).map((r) => ({
         entryId: String(r.entryId),
         code: r.code,
         title: r.title,
@@ -76,9 +85,28 @@ export function resultsRoutes(ctx: AppContext): Router {
     }
     const settings = contest.settings as ContestSettings;
     const tierName = new Map(settings.tiers.map((t) => [t.id, t.name.zh]));
-    const nameOf = (list: { id: string; name: { zh: string } }[], id: string | null) => (id ? (list.find((x) => x.id === id)?.name.zh ?? id) : '');
-    const headers = ['排名', '作品编号', '作品名称', '教师姓名', '学校', '组别', '学科', '得分', '奖项', '评委人数', '奖项把握度', '标记', ...criteria.map((c) => c.name.zh)];
-    const FLAG_NAMES: Record<string, string> = { incomplete: '评分不足', disagreement: '评委分歧', boundary: '临界' };
+    const nameOf = (list: { id: string; name: { zh: string } }[], id: string | null) =>
+      id ? (list.find((x) => x.id === id)?.name.zh ?? id) : '';
+    const headers = [
+      '排名',
+      '作品编号',
+      '作品名称',
+      '教师姓名',
+      '学校',
+      '组别',
+      '学科',
+      '得分',
+      '奖项',
+      '评委人数',
+      '奖项把握度',
+      '标记',
+      ...criteria.map((c) => c.name.zh),
+    ];
+    const FLAG_NAMES: Record<string, string> = {
+      incomplete: '评分不足',
+      disagreement: '评委分歧',
+      boundary: '临界',
+    };
     const table = rows.map((r) => [
       r.rank,
       r.code,
