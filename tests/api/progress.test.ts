@@ -53,18 +53,15 @@ async function setup() {
     { contestId, name: '小学组评审', category: 'primary' },
     { contestId, name: '中学组评审', category: 'secondary' },
   ]);
-  const judgeDocs = await Judge.create(
-    [
-      ['王评委', p1],
-      ['李评委', p1],
-      ['赵评委', p2],
-      ['钱评委', p2],
-    ].map(([name, panel]) => ({
-      contestId,
-      userId: new Types.ObjectId(),
-      name,
-      panelId: (panel as { _id: Types.ObjectId })._id,
-    })),
+  const judgeDocs = await Judge.insertMany(
+    (
+      [
+        ['王评委', p1!._id],
+        ['李评委', p1!._id],
+        ['赵评委', p2!._id],
+        ['钱评委', p2!._id],
+      ] as const
+    ).map(([name, panelId]) => ({ contestId, userId: new Types.ObjectId(), name, panelId })),
   );
   const [wang, li, zhao, qian] = judgeDocs.map((j) => j._id);
   const work: [Types.ObjectId, number[]][] = [
