@@ -283,9 +283,27 @@ function judgeTotals(p: PreparedInput): Float64Array {
   for (let s = 0; s < S; s++) {
     let sum = 0;
     for (let k = 0; k < C; k++) sum += (weights[k]! * values[s * C + k]!) / maxScores[k]!;
-    totals[s] = Math.min(100, Math.max(0, (100 * sum) / weightSum));
+    totals[s] = clampedTotal(sum, weightSum);
   }
   return totals;
+}
+
+const clampedTotal = (sum: number, weightSum: number) => Math.min(100, Math.max(0, (100 * sum) / weightSum));
+
+/**
+ * Rule 1 for one judge's score, summed in rubric order exactly as judgeTotals does (same number, bit for bit):
+ * the judging screen shows it live. A criterion without a value counts as 0, so a draft shows what it is worth.
+ */
+export function judgeTotal(
+  criteria: readonly { id: string; weight: number; maxScore: number }[],
+  values: Readonly<Record<string, number | undefined>>,
+): number {
+  let weightSum = 0;
+  for (const c of criteria) weightSum += c.weight;
+  if (!(weightSum > 0)) return 0;
+  let sum = 0;
+  for (const c of criteria) sum += (c.weight * (values[c.id] ?? 0)) / c.maxScore;
+  return clampedTotal(sum, weightSum);
 }
 
 /**

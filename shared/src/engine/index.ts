@@ -1,6 +1,6 @@
 // Scoring engine (issue 2): pure functions, no I/O, same numbers on server, client and scripts.
 export { ENGINE_VERSION } from './version.js';
-export { computeResults, BOUNDARY_CONFIDENCE } from './compute.js';
+export { computeResults, judgeTotal, BOUNDARY_CONFIDENCE } from './compute.js';
 export { ScoringInputError, type ScoringProblem } from './errors.js';
 export { SCORE_EPSILON } from './stats.js';
 export {
