@@ -22,6 +22,7 @@ import { feedbackRoutes } from './feedback/feedback.routes.js';
 import { resultsRoutes } from './results/results.routes.js';
 import { publicRoutes } from './public/public.routes.js';
 import { progressRoutes } from './progress/progress.routes.js';
+import { certificatesRoutes } from './certificates/certificates.routes.js';
 
 export type AppDeps = {
   conn: Connection;
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps): Express & { locals: { ctx: AppContext 
   api.use(entriesRoutes(ctx));
   api.use(feedbackRoutes(ctx));
   api.use(resultsRoutes(ctx));
+  api.use(certificatesRoutes(ctx));
   api.use(publicRoutes(ctx));
   api.use(progressRoutes(ctx));
   api.use((_req, _res, next) => next(notFound('API route')));

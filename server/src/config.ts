@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 
 const bool = z
@@ -25,7 +26,17 @@ const EnvSchema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   /** Built client to serve; empty disables. */
   CLIENT_DIR: z.string().optional(),
+  /** A font with Chinese glyphs for the award certificates (TTF, OTF or a TTC collection). */
+  FONT_PATH: z.string().optional(),
 });
+
+/** Where Debian's CJK font packages put their fonts, best first (fonts-noto-cjk, then older packages). */
+export const CJK_FONT_CANDIDATES = [
+  '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
+  '/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc',
+  '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc',
+  '/usr/share/fonts/truetype/arphic/uming.ttc',
+];
 
 export type AppConfig = {
   env: 'development' | 'production' | 'test';
@@ -43,6 +54,8 @@ export type AppConfig = {
   logLevel: string;
   publicUrl: string | undefined;
   clientDir: string | undefined;
+  /** Certificate font; undefined when none was configured or found (certificates then answer 503). */
+  fontPath: string | undefined;
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
@@ -68,6 +81,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL,
     clientDir: e.CLIENT_DIR,
+    // A configured path is kept even when missing, so the 503 names it instead of silently using another font.
+    fontPath: e.FONT_PATH || CJK_FONT_CANDIDATES.find((p) => existsSync(p)),
   };
 }
 
