@@ -1,29 +1,18 @@
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import type { ContestStatus } from '@pingxuan/shared';
 import { seg } from '../api';
 import { ErrorNotice, Loading } from '../components/Status';
+import { useLanguage } from '../i18n';
+import { formatNumber } from '../localized';
+import { CriteriaChart } from '../public/CriteriaChart';
+import { nameIn, type FeedbackResults, type FeedbackView } from '../public/types';
 import { useApi } from '../useApi';
 import { usePageTitle } from '../usePageTitle';
-
-/** GET /api/feedback/:token: one entry, seen by its teacher through a private link. */
-type FeedbackView = {
-  contest: { id?: string; name: string; status: ContestStatus };
-  entry: {
-    code: string;
-    title: string;
-    teacherName: string;
-    school: string;
-    category: string | null;
-    subject: string | null;
-    photos: { id: string; width: number; height: number }[];
-  };
-  published: boolean;
-  results?: unknown;
-};
+import '../public/public.css';
 
 export function FeedbackPage() {
   const { t } = useTranslation();
+  const { t: tp } = useTranslation('public');
   const token = useParams().token ?? '';
   const view = useApi<FeedbackView>(`/feedback/${seg(token)}`);
   usePageTitle(view.status === 'ok' ? view.data.entry.title : t('feedback.title'));
@@ -40,7 +29,7 @@ export function FeedbackPage() {
       />
     );
   }
-  const { contest, entry, published } = view.data;
+  const { contest, entry, published, results } = view.data;
   const facts: [string, string | null][] = [
     [t('feedback.code'), entry.code],
     [t('feedback.teacher'), entry.teacherName],
@@ -89,6 +78,87 @@ export function FeedbackPage() {
           </ul>
         )}
       </section>
+      {published &&
+        (results ? (
+          <Results results={results} />
+        ) : (
+          <div className="notice notice-waiting" role="status">
+            <p>{tp('feedback.unavailable')}</p>
+          </div>
+        ))}
     </article>
+  );
+}
+
+/** Score, tier, rank band, each criterion against the cohort, and the judges' comments. */
+function Results({ results }: { results: FeedbackResults }) {
+  const { t } = useTranslation('public');
+  const lng = useLanguage();
+  const rows = [
+    { id: 'total', name: t('feedback.total'), max: 100, value: results.score, cohort: results.cohort },
+    ...results.criteria.map((c) => ({
+      id: c.id,
+      name: nameIn(c.name, lng),
+      max: c.maxScore,
+      value: c.mean,
+      cohort: c.cohort,
+    })),
+  ];
+  return (
+    <section className="feedback-results" aria-labelledby="results-title">
+      <h2 id="results-title">{t('feedback.resultsTitle')}</h2>
+      {results.incomplete && (
+        <div className="notice notice-waiting">
+          <p>{t('feedback.incomplete')}</p>
+        </div>
+      )}
+      <dl className="facts card result-facts">
+        <div>
+          <dt>{t('feedback.tier')}</dt>
+          <dd>
+            {results.tier ? (
+              <span className="tier-badge" data-tier={results.tier.id}>
+                {nameIn(results.tier.name, lng)}
+              </span>
+            ) : (
+              t('feedback.noTier')
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('feedback.score')}</dt>
+          <dd className="result-score">
+            {results.score === null
+              ? t('feedback.none')
+              : t('feedback.scoreValue', { score: formatNumber(results.score, lng) })}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('feedback.rankBand')}</dt>
+          <dd>
+            {results.rankBand ? t(`feedback.bands.${results.rankBand}`) : t('feedback.notRanked')}
+            <span className="result-detail">{t('feedback.ranked', { count: results.ranked })}</span>
+          </dd>
+        </div>
+      </dl>
+      <CriteriaChart rows={rows} />
+      <section className="feedback-comments" aria-labelledby="comments-title">
+        <h3 id="comments-title">{t('feedback.comments')}</h3>
+        {results.comments.length === 0 ? (
+          <p className="empty">{t('feedback.noComments')}</p>
+        ) : (
+          <>
+            <p className="muted">{t('feedback.commentsNote')}</p>
+            <ul className="comment-list">
+              {results.comments.map((c, i) => (
+                <li key={i} className="card">
+                  <blockquote>{c}</blockquote>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </section>
+    </section>
   );
 }
