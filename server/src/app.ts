@@ -22,6 +22,7 @@ import { feedbackRoutes } from './feedback/feedback.routes.js';
 import { resultsRoutes } from './results/results.routes.js';
 import { publicRoutes } from './public/public.routes.js';
 import { progressRoutes } from './progress/progress.routes.js';
+import { assignmentsRoutes } from './assignments/assignments.routes.js';
 import { certificatesRoutes } from './certificates/certificates.routes.js';
 
 export type AppDeps = {
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): Express & { locals: { ctx: AppContext 
   api.use(certificatesRoutes(ctx));
   api.use(publicRoutes(ctx));
   api.use(progressRoutes(ctx));
+  api.use(assignmentsRoutes(ctx));
   api.use((_req, _res, next) => next(notFound('API route')));
   app.use('/api', api);
 

@@ -6,6 +6,7 @@ import { entryModels } from './entries/entries.model.js';
 import { judgeModels } from './judges/judges.model.js';
 import { scoreModels } from './scores/scores.model.js';
 import { resultModels } from './results/results.model.js';
+import { assignmentModels } from './assignments/assignments.model.js';
 
 /** Every model bound to one connection, so an app (or a test) owns its database. */
 export function createModels(conn: Connection) {
@@ -17,6 +18,7 @@ export function createModels(conn: Connection) {
     ...judgeModels(conn),
     ...scoreModels(conn),
     ...resultModels(conn),
+    ...assignmentModels(conn),
   };
 }
 export type Models = ReturnType<typeof createModels>;

@@ -329,6 +329,24 @@ describe('planAssignment: calibration and kept work', () => {
     );
     expect(plan.assignments.map((a) => a.reason.kind)).toEqual(['kept', 'kept']);
   });
+
+  it('keeps the finished work of a judge who dropped out, who gets nothing new', () => {
+    const input = poolOf({
+      judgesPerEntry: 2,
+      judges: [judge('A', 'a'), judge('B', 'b'), judge('C', 'c')],
+      entries: [entry('e1', 'x'), entry('e2', 'x'), entry('e3', 'x')],
+      keep: [{ entryId: 'e1', judgeId: 'Z', order: 0 }],
+      closedJudgeIds: ['Z'],
+    });
+    const plan = planAssignment(input);
+    const byEntry = judgesOf(plan.assignments);
+    expect(byEntry.get('e1')).toHaveLength(2);
+    expect(byEntry.get('e1')).toContain('Z');
+    expect(plan.assignments.filter((a) => a.judgeId === 'Z')).toHaveLength(1);
+    expect(plan.problems).toEqual([]);
+    // Without the closed list the unknown judge is an input error, so a typo cannot pass silently.
+    expect(() => planAssignment({ ...input, closedJudgeIds: [] })).toThrow(/unknown judge "Z"/);
+  });
 });
 
 describe('planAssignment: input validation', () => {

@@ -1,4 +1,5 @@
 import { badRequest } from '../http/errors.js';
+
 /** The round that judging, scoring and results refer to when a request names none. */
 export function currentRoundId(contest: {
   currentRoundId?: string | null;
@@ -13,11 +14,10 @@ export function currentRoundId(contest: {
 export function requestedRoundId(
   contest: { currentRoundId?: string | null; rounds: readonly { id: string }[] },
   round: string | undefined,
+  path = 'query.round',
 ): string {
   if (round === undefined) return currentRoundId(contest);
   if (!contest.rounds.some((r) => r.id === round))
-    throw badRequest(`Unknown round "${round}"`, [
-      { path: 'query.round', message: `This contest has no round "${round}"` },
-    ]);
+    throw badRequest(`Unknown round "${round}"`, [{ path, message: `This contest has no round "${round}"` }]);
   return round;
 }

@@ -9,7 +9,13 @@ const assignmentSchema = new Schema(
     judgeId: { type: Schema.Types.ObjectId, required: true },
     /** Position in the judge's list, so every tablet shows the same order. */
     order: { type: Number, required: true },
+    /** The planner's reason kind (panel, pool, calibration, kept, extra) or a seed's note. */
     reason: { type: String, default: '' },
+    panelId: { type: Schema.Types.ObjectId, default: null },
+    /** Scored by every judge of the panel before the rest of the round opens. */
+    calibration: { type: Boolean, default: false },
+    /** The planner's numbers behind the choice (shared AssignmentReason), put into words when listed. */
+    explanation: { type: Schema.Types.Mixed, default: null },
   },
   { timestamps: true, versionKey: false },
 );

@@ -18,6 +18,7 @@ import {
   type ScoreValues,
 } from '@pingxuan/shared';
 import type { AppContext } from '../context.js';
+import { pendingCalibration } from '../assignments/assignments.service.js';
 import type { AuditActor, AuditInput } from '../audit/audit.service.js';
 import { canonicalJson } from '../audit/audit.service.js';
 import type { ContestDoc } from '../contests/contests.model.js';
@@ -170,9 +171,12 @@ export class ScoresService {
       entryId: t.entryId,
       judgeId: t.judge._id,
     });
-    const entry = assigned
-      ? await Entry.findOne({ _id: t.entryId, contestId: t.contestId, status: 'active' }).lean<EntryDoc>()
-      : null;
+    // Until the organizer releases the calibration, only the calibration works are open.
+    const calibration = assigned ? await pendingCalibration(this.ctx, t.contestId, t.roundId) : null;
+    const entry =
+      assigned && (!calibration || calibration.has(t.entryId))
+        ? await Entry.findOne({ _id: t.entryId, contestId: t.contestId, status: 'active' }).lean<EntryDoc>()
+        : null;
     if (!entry || conflictChecker(t.judge)(entry)) throw notFound('Entry');
     return entry;
   }
@@ -217,14 +221,17 @@ export class ScoresService {
     const { Assignment, Entry, Score } = this.ctx.models;
     const contest = await this.contest(contestId);
     const roundId = currentRoundId(contest);
-    const [criteria, assignments, scores] = await Promise.all([
+    const [criteria, assignments, scores, calibration] = await Promise.all([
       this.criteria(contestId, roundId),
       Assignment.find({ contestId, roundId, judgeId: judge._id }, { entryId: 1, order: 1 })
         .sort({ order: 1, _id: 1 })
         .lean(),
       Score.find({ contestId, roundId, judgeId: judge._id }).lean<StoredScore[]>(),
+      pendingCalibration(this.ctx, contestId, roundId),
     ]);
-    const ids = assignments.map((a) => a.entryId);
+    const ids = assignments
+      .filter((a) => !calibration || calibration.has(String(a.entryId)))
+      .map((a) => a.entryId);
     const entries = ids.length
       ? await Entry.find({ contestId, _id: mongoose.trusted({ $in: ids }), status: 'active' }).lean<
           EntryDoc[]
@@ -248,6 +255,7 @@ export class ScoresService {
         submitted: items.filter((i) => i.score?.status === 'submitted').length,
         drafts: items.filter((i) => i.score?.status === 'draft').length,
       },
+      ...(calibration ? { calibration: { pending: true, waiting: assignments.length - ids.length } } : {}),
       items,
     };
   }

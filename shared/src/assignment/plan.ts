@@ -119,7 +119,7 @@ export function planAssignment(input: AssignmentPlanInput): AssignmentPlan {
     cfg.entries,
     cfg.judges,
     cfg.panels,
-    { checkPanels: cfg.scope === 'panel' },
+    { checkPanels: cfg.scope === 'panel', extraClosedJudgeIds: cfg.closedJudgeIds },
     problems,
   );
   const E = model.entryIds.length;

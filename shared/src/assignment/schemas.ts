@@ -49,6 +49,8 @@ export const AssignmentPlanInputSchema = z.strictObject({
   /** Scored by every eligible judge in scope (in panel scope: every judge of the entry's panel). */
   calibrationEntryIds: z.array(IdString).default([]),
   keep: z.array(KeptAssignmentSchema).default([]),
+  /** Judges no longer taking work (dropped out) whose kept work stays; they get nothing new. */
+  closedJudgeIds: z.array(IdString).default([]),
 });
 export type AssignmentPlanInput = z.input<typeof AssignmentPlanInputSchema>;
 export type ParsedAssignmentPlanInput = z.output<typeof AssignmentPlanInputSchema>;

@@ -43,13 +43,19 @@ export type TierSetting = z.infer<typeof TierSettingSchema>;
 function uniqueIds<T extends { id: string }>(list: T[], ctx: z.RefinementCtx, what: string) {
   const seen = new Set<string>();
   list.forEach((item, i) => {
-    if (seen.has(item.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate ${what} id "${item.id}"` });
+    if (seen.has(item.id))
+      ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate ${what} id "${item.id}"` });
     seen.add(item.id);
   });
 }
 
 export const ContestSettingsSchema = z.strictObject({
-  aggregation: AggregationSettingsSchema.default({ method: 'trimmedMean', trim: 1, normalization: 'none', minJudges: 3 }),
+  aggregation: AggregationSettingsSchema.default({
+    method: 'trimmedMean',
+    trim: 1,
+    normalization: 'none',
+    minJudges: 3,
+  }),
   disagreementThreshold: z.number().min(0).max(100).default(15),
   tiers: z
     .array(TierSettingSchema)

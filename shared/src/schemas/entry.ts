@@ -99,7 +99,10 @@ export type EntryList = z.infer<typeof EntryListSchema>;
 
 export const EntryImportQuerySchema = z.strictObject({
   /** `true` checks every row and answers what would be imported, writing nothing. */
-  dryRun: z.enum(['true', 'false', '1', '0']).optional().transform((v) => v === 'true' || v === '1'),
+  dryRun: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((v) => v === 'true' || v === '1'),
 });
 
 export const TemplateQuerySchema = z.strictObject({ format: z.enum(['csv', 'xlsx']).default('xlsx') });

@@ -6,3 +6,4 @@ export * from './entry.js';
 export * from './judge.js';
 export * from './score.js';
 export * from './results.js';
+export * from './assignments.js';

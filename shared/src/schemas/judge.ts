@@ -136,7 +136,14 @@ export const SignInCodesQuerySchema = z.strictObject({
 });
 
 /** Columns of the judge CSV/XLSX import. */
-export const JUDGE_IMPORT_COLUMNS = ['name', 'username', 'school', 'panel', 'conflictSchools', 'conflictEntryCodes'] as const;
+export const JUDGE_IMPORT_COLUMNS = [
+  'name',
+  'username',
+  'school',
+  'panel',
+  'conflictSchools',
+  'conflictEntryCodes',
+] as const;
 export type JudgeImportColumn = (typeof JUDGE_IMPORT_COLUMNS)[number];
 
 /** Chinese headers accepted in judge imports, mapped to the columns above. */

@@ -30,7 +30,8 @@ export const RubricInputSchema = z.strictObject({
     .superRefine((list, ctx) => {
       const seen = new Set<string>();
       list.forEach((c, i) => {
-        if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate criterion id "${c.id}"` });
+        if (seen.has(c.id))
+          ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate criterion id "${c.id}"` });
         seen.add(c.id);
       });
     }),

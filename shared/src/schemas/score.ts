@@ -71,6 +71,8 @@ export const JudgingListSchema = z.object({
   roundId: z.string(),
   rubric: JudgingRubricSchema,
   progress: z.object({ assigned: z.number(), submitted: z.number(), drafts: z.number() }),
+  /** Present while the round's calibration works are open and `waiting` other works are held back. */
+  calibration: z.object({ pending: z.literal(true), waiting: z.number() }).optional(),
   items: z.array(JudgingItemSchema),
 });
 export type JudgingList = z.infer<typeof JudgingListSchema>;
