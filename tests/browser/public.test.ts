@@ -329,8 +329,14 @@ describe.skipIf(!haveChromium)('public winners, showcase and feedback in the bro
     expect(await sub.innerText()).toContain('王芳');
     expect(await sub.innerText()).toContain('照片 1 / 2');
     expect(await page.locator('.showcase-tier').textContent()).toBe('一等奖');
+    // The page behind the slideshow is out of reach of Tab and screen readers while it shows.
+    expect(await page.evaluate(() => (globalThis as any).document.getElementById('root').inert)).toBe(true);
     expect(await page.locator('.showcase-position').textContent()).toBe('1 / 3');
     expect(await page.getByLabel('切换间隔').inputValue()).toBe('8');
+    // Paused from here on, so a slow machine's 8 s cannot move the slides under the keyboard checks.
+    await page.keyboard.press(' ');
+    await page.getByText('已暂停').waitFor();
+    expect(await page.getByRole('button', { name: '播放' }).getAttribute('aria-pressed')).toBe('true');
     const photo = page.locator('.showcase-photo img');
     expect(await photo.getAttribute('src')).toBe(large('E01', e01a));
     await expect.poll(() => photo.evaluate((el: any) => el.complete && el.naturalWidth)).toBeGreaterThan(0);
@@ -340,7 +346,6 @@ describe.skipIf(!haveChromium)('public winners, showcase and feedback in the bro
     expect(box.height).toBeGreaterThan(550);
     // The second photo was asked for before it is shown.
     await expect.poll(() => requested.includes(large('E01', e01b))).toBe(true);
-    await page.screenshot({ path: path.join(shots, 'showcase.png') });
 
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => sub.innerText()).toContain('照片 2 / 2');
@@ -356,11 +361,12 @@ describe.skipIf(!haveChromium)('public winners, showcase and feedback in the bro
     for (const c of ['E03', 'E04', 'E05', 'E06'])
       expect(requested.some((u) => u.includes(entryIds.get(c)!) && u.endsWith('size=large'))).toBe(false);
 
-    await page.keyboard.press(' ');
-    await page.getByText('已暂停').waitFor();
-    expect(await page.getByRole('button', { name: '播放' }).getAttribute('aria-pressed')).toBe('true');
+    await page.keyboard.press('Home');
+    await expect.poll(() => page.locator('.showcase-position').textContent()).toBe('1 / 3');
     await page.keyboard.press(' ');
     await expect.poll(() => page.getByText('已暂停').count()).toBe(0);
+    expect(await page.getByRole('button', { name: '暂停' }).getAttribute('aria-pressed')).toBe('false');
+    await page.screenshot({ path: path.join(shots, 'showcase.png') });
 
     // F asks for full screen through the Fullscreen API, F again leaves it.
     await page.keyboard.press('f');
@@ -388,10 +394,30 @@ describe.skipIf(!haveChromium)('public winners, showcase and feedback in the bro
     await page.mouse.move(420, 320);
     await expect.poll(() => show$.getAttribute('data-idle')).toBe('false');
 
+    // The header's language switch is covered, so the controls have their own.
+    const controls = page.locator('.showcase-controls');
+    await controls.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => page.locator('.showcase-tier').textContent()).toBe('First prize');
+    expect(await page.getByRole('button', { name: 'Pause' }).isVisible()).toBe(true);
+    await controls.getByRole('button', { name: '中文' }).click();
+    await expect.poll(() => page.locator('.showcase-tier').textContent()).toBe('一等奖');
+
     // Esc leaves the showcase for the winners list.
     await page.keyboard.press('Escape');
     await page.waitForURL(`${t.url}/winners/${contestId}`);
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as any).document.getElementById('root').inert))
+      .toBe(false);
     page.off('request', record);
+
+    // The second prizes have their own showcase; E04 has no photo and so no slide.
+    await page.getByRole('link', { name: '作品展播（二等奖）' }).click();
+    await page.waitForURL(`${t.url}/winners/${contestId}/showcase?tier=second`);
+    await expect.poll(() => page.locator('.showcase-tier').textContent()).toBe('二等奖');
+    expect(await page.locator('.showcase-code').textContent()).toBe('E03');
+    expect(await page.locator('.showcase-position').textContent()).toBe('1 / 1');
+    await page.getByRole('button', { name: '退出展播' }).click();
+    await page.waitForURL(`${t.url}/winners/${contestId}`);
   });
 
   it('advances by itself at the chosen interval, and holds while paused', async () => {

@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState, type MouseEvent } from 'react';
+import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { seg } from '../api';
 import { ErrorNotice, Loading } from '../components/Status';
-import { useLanguage } from '../i18n';
+import { LANGUAGES, setLanguage, useLanguage } from '../i18n';
 import { useApi } from '../useApi';
 import { usePageTitle } from '../usePageTitle';
 import { nameIn, publicPhotoUrl, type PhotoRef, type ShowcaseView, type Winner } from './types';
@@ -88,10 +89,12 @@ function Slideshow({
   back: string;
 }) {
   const { t } = useTranslation('public');
+  const { t: tc } = useTranslation();
   const lng = useLanguage();
   const navigate = useNavigate();
   const rootRef = useRef<HTMLDivElement>(null);
   const idleTimer = useRef<number | undefined>(undefined);
+  const preloaded = useRef<HTMLImageElement | null>(null);
   const [index, setIndex] = useState(0);
   const [paused, setPaused] = useState(false);
   const [interval, setIntervalSeconds] = useState(initialInterval);
@@ -118,7 +121,18 @@ function Slideshow({
     const img = new Image();
     img.decoding = 'async';
     img.src = nextUrl;
+    preloaded.current = img; // held, so the download is not dropped with the object
   }, [nextUrl]);
+
+  // The slideshow covers the page: what lies behind it takes no focus and is hidden from screen readers.
+  useEffect(() => {
+    const app = document.getElementById('root');
+    if (!app) return;
+    app.inert = true;
+    return () => {
+      app.inert = false;
+    };
+  }, []);
 
   useEffect(() => {
     const onChange = () => setFullscreen(document.fullscreenElement === rootRef.current);
@@ -160,8 +174,7 @@ function Slideshow({
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.altKey || e.ctrlKey || e.metaKey) return;
-      const target = e.target as HTMLElement | null;
-      const control = target?.closest('button, select, a, input');
+      const control = e.target instanceof Element ? e.target.closest('button, select, a, input') : null;
       // Keys on a focused control do what the control does; the select keeps its arrows too.
       if (control && (e.key === ' ' || e.key === 'Enter')) return;
       if (control?.tagName === 'SELECT' && e.key.startsWith('Arrow')) return;
@@ -209,7 +222,7 @@ function Slideshow({
 
   const { work } = slide;
   const position = t('showcase.counter', { n: index + 1, total: count });
-  return (
+  return createPortal(
     <div
       ref={rootRef}
       className="showcase"
@@ -223,7 +236,7 @@ function Slideshow({
       <div
         className="showcase-slide"
         role="group"
-        aria-roledescription="slide"
+        aria-roledescription={t('showcase.slideRole')}
         aria-label={t('showcase.slide', { n: index + 1, total: count })}
         aria-live={paused ? 'polite' : 'off'}
         aria-atomic="true"
@@ -333,6 +346,23 @@ function Slideshow({
         >
           {t('showcase.close')}
         </button>
+        <div className="showcase-lang" role="group" aria-label={tc('lang.label')}>
+          {LANGUAGES.map((l) => (
+            <button
+              key={l}
+              type="button"
+              lang={l === 'zh' ? 'zh-CN' : 'en'}
+              className="showcase-button"
+              aria-pressed={lng === l}
+              onClick={(e) => {
+                setLanguage(l);
+                refocus(e);
+              }}
+            >
+              {tc(`lang.${l}`)}
+            </button>
+          ))}
+        </div>
         <p className="showcase-keys">{t('showcase.keys')}</p>
         {paused && (
           <p className="showcase-paused" role="status">
@@ -340,6 +370,7 @@ function Slideshow({
           </p>
         )}
       </div>
-    </div>
+    </div>,
+    document.body,
   );
 }

@@ -169,11 +169,13 @@ export function WinnersPage() {
               ))}
             </ul>
           </nav>
-          {contest.tiers.map((tier) => (
+          {contest.tiers.map((tier, i) => (
             <TierSection
               key={tier.id}
               contestId={contest.id}
               tier={tier}
+              // The first tier's showcase has the big button above; the others get a link of their own.
+              showcase={i > 0 && winners.some((w) => w.tierId === tier.id && w.photos.length > 0)}
               winners={shown.filter((w) => w.tierId === tier.id)}
               showCategory={hasCategories}
               categoryName={categoryName}
@@ -189,12 +191,14 @@ export function WinnersPage() {
 function TierSection({
   contestId,
   tier,
+  showcase,
   winners,
   showCategory,
   categoryName,
 }: {
   contestId: string;
   tier: Named;
+  showcase: boolean;
   winners: Winner[];
   showCategory: boolean;
   categoryName: (id: string | null) => string;
@@ -204,10 +208,20 @@ function TierSection({
   const headingId = `tier-${tier.id}`;
   return (
     <section className="tier-section" aria-labelledby={headingId}>
-      <h2 id={headingId} tabIndex={-1}>
-        {nameIn(tier.name, lng)}{' '}
-        <span className="tier-count">{t('winners.tierCount', { count: winners.length })}</span>
-      </h2>
+      <div className="tier-head">
+        <h2 id={headingId}>
+          {nameIn(tier.name, lng)}{' '}
+          <span className="tier-count">{t('winners.tierCount', { count: winners.length })}</span>
+        </h2>
+        {showcase && (
+          <Link
+            className="no-print"
+            to={`/winners/${seg(contestId)}/showcase?tier=${encodeURIComponent(tier.id)}`}
+          >
+            {t('winners.showcase', { tier: nameIn(tier.name, lng) })}
+          </Link>
+        )}
+      </div>
       {winners.length === 0 ? (
         <p className="empty">{t('winners.tierEmpty')}</p>
       ) : (
@@ -218,11 +232,21 @@ function TierSection({
                 <th scope="col" className="winners-photo">
                   <span className="visually-hidden">{t('winners.photo')}</span>
                 </th>
-                <th scope="col">{t('winners.code')}</th>
+                <th scope="col" className="col-code">
+                  {t('winners.code')}
+                </th>
                 <th scope="col">{t('winners.work')}</th>
-                <th scope="col">{t('winners.teacher')}</th>
-                <th scope="col">{t('winners.schoolColumn')}</th>
-                {showCategory && <th scope="col">{t('winners.categoryColumn')}</th>}
+                <th scope="col" className="col-teacher">
+                  {t('winners.teacher')}
+                </th>
+                <th scope="col" className="col-school">
+                  {t('winners.schoolColumn')}
+                </th>
+                {showCategory && (
+                  <th scope="col" className="col-category">
+                    {t('winners.categoryColumn')}
+                  </th>
+                )}
               </tr>
             </thead>
             <tbody>
