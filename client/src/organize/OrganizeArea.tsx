@@ -1,11 +1,84 @@
-import { Route, Routes } from 'react-router';
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Outlet, Route, Routes, useParams } from 'react-router';
+import type { ContestForMember } from '@pingxuan/shared';
+import { seg } from '../api';
+import { ErrorNotice, Loading, StatusBadge } from '../components/Status';
 import { NotFoundPage } from '../pages/NotFoundPage';
+import { useSession } from '../session';
+import { AuditPage } from './AuditPage';
+import { OrganizeContext } from './context';
+import { ImportPage } from './ImportPage';
+import { OrganizeNav } from './OrganizeNav';
+import { ProgressPage } from './ProgressPage';
+import { ResultsPage } from './ResultsPage';
+import { StatusActions } from './StatusActions';
+import { useLive } from './useLive';
+import './organize.css';
 
 /** The organizer's console under /contests/:contestId/… (the overview itself is /contests/:contestId). */
 export function OrganizeArea() {
   return (
     <Routes>
+      <Route element={<OrganizeLayout />}>
+        <Route path="progress" element={<ProgressPage />} />
+        <Route path="results" element={<ResultsPage />} />
+        <Route path="entries/import" element={<ImportPage />} />
+        <Route path="audit" element={<AuditPage />} />
+      </Route>
       <Route path="*" element={<NotFoundPage />} />
     </Routes>
+  );
+}
+
+/** The contest's name, status and next step above every organizer page, then the page itself. */
+function OrganizeLayout() {
+  const { t } = useTranslation('organize');
+  const { t: tc } = useTranslation();
+  const { me } = useSession();
+  const contestId = useParams().contestId ?? '';
+  const live = useLive<ContestForMember>(`/contests/${seg(contestId)}`);
+  const contest = live.data;
+  const value = useMemo(
+    () => (contest ? { contest, reloadContest: live.refresh } : null),
+    [contest, live.refresh],
+  );
+
+  if (!value) {
+    if (!live.error) return <Loading />;
+    const e = live.error;
+    return (
+      <>
+        <p className="back">
+          <Link to="/contests">{tc('overview.back')}</Link>
+        </p>
+        <ErrorNotice
+          error={e}
+          message={e.status === 404 || e.status === 400 ? tc('overview.notFound') : undefined}
+          onRetry={e.status === 404 || e.status === 403 ? undefined : live.refresh}
+        />
+      </>
+    );
+  }
+  const c = value.contest;
+  if (!me?.isAdmin && !c.roles.includes('organizer')) return <ErrorNotice message={t('organizerOnly')} />;
+
+  return (
+    <OrganizeContext.Provider value={value}>
+      <div className="org">
+        <div className="org-head">
+          <div className="org-contest">
+            <Link className="org-contest-name" to={`/contests/${seg(c.id)}`}>
+              {c.name}
+            </Link>
+            <StatusBadge status={c.status} />
+          </div>
+          <StatusActions />
+        </div>
+        {live.error && <ErrorNotice error={live.error} onRetry={live.refresh} />}
+        <OrganizeNav contestId={c.id} />
+        <Outlet />
+      </div>
+    </OrganizeContext.Provider>
   );
 }

@@ -4,6 +4,7 @@ import type { ContestForMember, EntryList, JudgeList, Panel, Rubric } from '@pin
 import { seg } from '../api';
 import { ErrorNotice, Loading, StatusBadge } from '../components/Status';
 import { useLanguage } from '../i18n';
+import { OrganizeNav } from '../organize/OrganizeNav';
 import { formatNumber, formatPercent, localized } from '../localized';
 import { useSession } from '../session';
 import { useApi, type Loaded } from '../useApi';
@@ -70,6 +71,7 @@ export function ContestOverviewPage() {
         <h1 id="contest-title">{c.name}</h1>
         <StatusBadge status={c.status} />
       </div>
+      <OrganizeNav contestId={c.id} />
       {c.description && <p className="description">{c.description}</p>}
 
       <section className="card" aria-labelledby="facts-title">
