@@ -81,6 +81,10 @@ describe.skipIf(!haveChromium)('organizer console in the browser', () => {
         { id: 'primary', name: { zh: '小学组', en: 'Primary' } },
         { id: 'secondary', name: { zh: '中学组', en: 'Secondary' } },
       ],
+      rounds: [
+        { id: 'main', name: { zh: '初评', en: 'First round' } },
+        { id: 'final', name: { zh: '复评', en: 'Final round' } },
+      ],
       settings: {
         aggregation: { method: 'mean', trim: 0, normalization: 'none', minJudges: 2 },
         tiers: [
@@ -93,7 +97,8 @@ describe.skipIf(!haveChromium)('organizer console in the browser', () => {
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     contestId = created.body.id;
     base = `/api/contests/${contestId}`;
-    expect((await org.put(`${base}/rounds/main/rubric`, { criteria: RUBRIC })).status).toBe(201);
+    for (const round of ['main', 'final'])
+      expect((await org.put(`${base}/rounds/${round}/rubric`, { criteria: RUBRIC })).status).toBe(201);
 
     const csv = [
       '作品编号,教师姓名,学校,组别,作品名称',
@@ -241,6 +246,13 @@ describe.skipIf(!haveChromium)('organizer console in the browser', () => {
     await expect.poll(() => requests).toBe(1);
     await page.getByText('每 15 秒自动刷新。').waitFor();
     page.off('request', count);
+
+    // The final round has no entries yet; the choice is kept in the address.
+    await page.getByLabel('评审轮次').selectOption({ label: '复评' });
+    await page.getByText('已提交 0 / 应评 0 份').waitFor();
+    expect(new URL(page.url()).searchParams.get('round')).toBe('final');
+    await page.getByLabel('评审轮次').selectOption({ label: '初评' });
+    await page.getByText('已提交 15 / 应评 18 份').waitFor();
 
     await page.setViewportSize(TABLET);
     expect(await noSideways()).toBeLessThanOrEqual(TABLET.width);

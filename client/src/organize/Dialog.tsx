@@ -18,7 +18,8 @@ export function Dialog({
 }: {
   title: string;
   children: ReactNode;
-  confirmLabel: string;
+  /** Left out: the dialog only informs, with a close button. */
+  confirmLabel?: string;
   busyLabel?: string;
   onConfirm: () => void;
   onClose: () => void;
@@ -57,7 +58,7 @@ export function Dialog({
         method="dialog"
         onSubmit={(e) => {
           e.preventDefault();
-          if (!busy && !confirmDisabled) onConfirm();
+          if (confirmLabel && !busy && !confirmDisabled) onConfirm();
         }}
       >
         <h2 id={titleId}>{title}</h2>
@@ -66,15 +67,17 @@ export function Dialog({
         </div>
         <div className="actions org-dialog-actions">
           <button type="button" className="button button-secondary" onClick={onClose} disabled={busy}>
-            {t('dialog.cancel')}
+            {confirmLabel ? t('dialog.cancel') : t('dialog.close')}
           </button>
-          <button
-            type="submit"
-            className={`button ${danger ? 'org-button-danger' : 'button-primary'}`}
-            disabled={busy || confirmDisabled}
-          >
-            {busy ? (busyLabel ?? t('dialog.working')) : confirmLabel}
-          </button>
+          {confirmLabel && (
+            <button
+              type="submit"
+              className={`button ${danger ? 'org-button-danger' : 'button-primary'}`}
+              disabled={busy || confirmDisabled}
+            >
+              {busy ? (busyLabel ?? t('dialog.working')) : confirmLabel}
+            </button>
+          )}
         </div>
       </form>
     </dialog>

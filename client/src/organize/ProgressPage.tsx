@@ -6,6 +6,7 @@ import { useLanguage } from '../i18n';
 import { formatNumber, formatPercent, localized } from '../localized';
 import { usePageTitle } from '../usePageTitle';
 import { useOrganize } from './context';
+import { RoundPicker, useRoundParam } from './RoundPicker';
 import { formatAgo, formatTime, share, sortJudges, type SortKey } from './format';
 import type { ProgressReport } from './types';
 import { useLive } from './useLive';
@@ -18,7 +19,11 @@ export function ProgressPage() {
   const lng = useLanguage();
   const { contest } = useOrganize();
   usePageTitle(t('progress.title'));
-  const live = useLive<ProgressReport>(`/contests/${seg(contest.id)}/progress`, REFRESH_MS);
+  const round = useRoundParam();
+  const live = useLive<ProgressReport>(
+    `/contests/${seg(contest.id)}/progress${round ? `?round=${seg(round)}` : ''}`,
+    REFRESH_MS,
+  );
   const report = live.data;
 
   return (
@@ -26,7 +31,8 @@ export function ProgressPage() {
       <div className="org-page-head">
         <h1 id="progress-title">{t('progress.title')}</h1>
         <div className="org-refresh">
-          <p className="muted" role="status" aria-live="polite">
+          <RoundPicker current={report?.roundId} />
+          <p className="muted">
             {live.updatedAt && t('progress.updated', { time: formatTime(live.updatedAt, lng) })}{' '}
             {live.paused ? t('progress.paused') : t('progress.auto', { seconds: REFRESH_MS / 1000 })}
           </p>

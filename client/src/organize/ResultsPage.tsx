@@ -9,6 +9,7 @@ import { formatNumber, formatPercent, localized } from '../localized';
 import { usePageTitle } from '../usePageTitle';
 import { LeniencyChart, ScoreHistogram } from './charts';
 import { useOrganize } from './context';
+import { RoundPicker, useRoundParam } from './RoundPicker';
 import { EntryJudges } from './EntryJudges';
 import { formatDateTime, formatScore, formatSigned, iccBand } from './format';
 import { Problem } from './Problem';
@@ -34,7 +35,9 @@ export function ResultsPage() {
   const category = params.get('category') ?? '';
   const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
 
+  const round = useRoundParam();
   const query = new URLSearchParams();
+  if (round) query.set('round', round);
   if (tier === UNTIERED) query.set('untiered', 'true');
   else if (tier) query.set('tier', tier);
   if (flag) query.set('flag', flag);
@@ -65,6 +68,7 @@ export function ResultsPage() {
     <section aria-labelledby="results-title">
       <div className="org-page-head">
         <h1 id="results-title">{t('results.title')}</h1>
+        <RoundPicker current={data?.summary.roundId} />
         <div className="org-exports" role="group" aria-label={t('results.exportLabel')}>
           <a className="button button-secondary" href={`/api${base}/results/export?format=csv`} download>
             {t('results.exportCsv')}

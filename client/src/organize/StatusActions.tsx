@@ -107,6 +107,14 @@ function StatusDialog({
   }
 
   const stale = error?.status === 409 && Boolean(error.details.current);
+  // Read again after a 409, the contest may have moved on (someone else published it, say).
+  if (!CONTEST_TRANSITIONS[contest.status].includes(to))
+    return (
+      <Dialog title={t('status.noLongerTitle')} onConfirm={onClose} onClose={onClose}>
+        <p>{t('status.noLonger', { status: tc(`status.${contest.status}`) })}</p>
+        {error && <Problem error={error} />}
+      </Dialog>
+    );
   return (
     <Dialog
       title={t(`status.confirmTitle.${move}` as 'status.confirmTitle.draft_judging', {
