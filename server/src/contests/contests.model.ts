@@ -35,6 +35,9 @@ const criterionSchema = new Schema(
     weight: { type: Number, required: true },
     maxScore: { type: Number, required: true },
     step: { type: Number, required: true },
+    /** Absent means judgement; a measurement criterion carries its conversion rule (validated by zod). */
+    kind: { type: String, enum: ['judgement', 'measurement'] },
+    rule: { type: Schema.Types.Mixed },
   },
   { _id: false },
 );

@@ -1,3 +1,4 @@
+import { measurementPoints, type CriterionKind } from './measurement.js';
 import { prepareInput, type PreparedInput } from './prepare.js';
 import { createPrng } from './prng.js';
 import { assignTiers, rankScope, splitQuota, tierQuota } from './ranking.js';
@@ -39,8 +40,11 @@ export function computeResults(input: ResultsInput): ResultsOutput {
   const C = p.criterionIds.length;
   const { method, trim, normalization, minJudges } = config.aggregation;
 
+  // Judge totals and everything built on them use the judgement criteria only.
   const raw = judgeTotals(p);
   const used = normalization === 'zscore' ? zscore(raw, judgeOf, p.judgeIds.length) : raw;
+  const measures = measurementTotals(p);
+  const withScore = combiner(p);
 
   // Per entry: score (rule 3), criterion means (rule 4), disagreement (rule 8).
   let maxJudges = 1;
@@ -54,10 +58,13 @@ export function computeResults(input: ResultsInput): ResultsOutput {
   for (let e = 0; e < E; e++) {
     const s0 = start[e]!;
     const n = start[e + 1]! - s0;
-    if (n >= minJudges) {
+    const measuredTotal = measures.total[e]!;
+    // A rubric of measurement criteria only has no judges to wait for.
+    if ((C === 0 || n >= minJudges) && !Number.isNaN(measuredTotal)) {
       complete[e] = 1;
       completeEntries.push(e);
     }
+    if (C === 0) score[e] = measuredTotal;
     if (n === 0) continue;
     let lo = Infinity;
     let hi = -Infinity;
@@ -67,7 +74,7 @@ export function computeResults(input: ResultsInput): ResultsOutput {
       if (r < lo) lo = r;
       if (r > hi) hi = r;
     }
-    score[e] = aggregate(scratch, n, method, trim);
+    score[e] = withScore(aggregate(scratch, n, method, trim), measuredTotal);
     // Tolerance: a spread of exactly the threshold must not be flagged by float noise.
     if (hi - lo > config.disagreementThreshold + SCORE_EPSILON) disagreement[e] = 1;
     for (let k = 0; k < C; k++) {
@@ -77,10 +84,17 @@ export function computeResults(input: ResultsInput): ResultsOutput {
     }
   }
 
+  // A tie-break on a measurement criterion compares its points.
+  const M = p.measuredIds.length;
   const tieCriteria = config.tieBreak.map((id) => p.criterionIds.indexOf(id));
-  const tieKeys = tieCriteria.map((k) => {
+  const tieKeys = config.tieBreak.map((id, t) => {
     const column = new Float64Array(E);
-    for (let e = 0; e < E; e++) column[e] = criterionMean[e * C + k]!;
+    const k = tieCriteria[t]!;
+    if (k >= 0) for (let e = 0; e < E; e++) column[e] = criterionMean[e * C + k]!;
+    else {
+      const m = p.measuredIds.indexOf(id);
+      for (let e = 0; e < E; e++) column[e] = measures.points[e * M + m]!;
+    }
     return column;
   });
 
@@ -133,7 +147,8 @@ export function computeResults(input: ResultsInput): ResultsOutput {
     const sampleScore = new Float64Array(E);
     const sampleRank = new Int32Array(E);
     const sampleTier = new Int32Array(E);
-    const sampleKeys = tieCriteria.map(() => new Float64Array(E));
+    // Measurement keys stay fixed: only judges are resampled.
+    const sampleKeys = tieKeys.map((column, t) => (tieCriteria[t]! >= 0 ? new Float64Array(E) : column));
     const drawn = new Int32Array(maxJudges);
     const work = scopes.map((s) => new Int32Array(s.order.length));
     const matches = new Int32Array(E);
@@ -143,15 +158,20 @@ export function computeResults(input: ResultsInput): ResultsOutput {
       for (const e of completeEntries) {
         const s0 = start[e]!;
         const n = start[e + 1]! - s0;
+        if (n === 0) {
+          sampleScore[e] = score[e]!; // measurements only: nothing to resample
+          continue;
+        }
         for (let d = 0; d < n; d++) {
           const slot = s0 + prng.nextInt(n);
           drawn[d] = slot;
           scratch[d] = used[slot]!;
         }
-        sampleScore[e] = aggregate(scratch, n, method, trim);
+        sampleScore[e] = withScore(aggregate(scratch, n, method, trim), measures.total[e]!);
         // Tie-breaks use the criterion means of the judges drawn, so a resample is a coherent panel.
         for (let t = 0; t < T; t++) {
           const k = tieCriteria[t]!;
+          if (k < 0) continue;
           let sum = 0;
           for (let d = 0; d < n; d++) sum += values[drawn[d]! * C + k]!;
           sampleKeys[t]![e] = sum / n;
@@ -227,7 +247,7 @@ export function computeResults(input: ResultsInput): ResultsOutput {
   const hasBootstrap = config.bootstrap !== undefined;
   // Cloning a template keeps every criteria record on one hidden class (adding keys one by one is slower).
   const criteriaTemplate: Record<string, number | null> = {};
-  for (const id of p.criterionIds) criteriaTemplate[id] = null;
+  for (const c of config.rubric.criteria) criteriaTemplate[c.id] = null;
   const entries: EntryResult[] = listed.map((e) => {
     const s0 = start[e]!;
     const n = start[e + 1]! - s0;
@@ -240,6 +260,10 @@ export function computeResults(input: ResultsInput): ResultsOutput {
       };
     const criteria = { ...criteriaTemplate };
     if (n > 0) for (let k = 0; k < C; k++) criteria[p.criterionIds[k]!] = criterionMean[e * C + k]!;
+    for (let m = 0; m < M; m++) {
+      const points = measures.points[e * M + m]!;
+      if (!Number.isNaN(points)) criteria[p.measuredIds[m]!] = points;
+    }
     const isComplete = complete[e] === 1;
     const tierConfidence = isComplete && hasBootstrap ? confidence[e]! : null;
     const flags: ResultFlag[] = [];
@@ -252,7 +276,7 @@ export function computeResults(input: ResultsInput): ResultsOutput {
       category: p.categories[e]!,
       judgeCount: n,
       judgeTotals: judgeTotalsOut,
-      score: n > 0 ? score[e]! : null,
+      score: Number.isNaN(score[e]!) ? null : score[e]!,
       rank: isComplete ? rank[e]! : null,
       tierId: t >= 0 ? tiers[t]!.id : null,
       tierConfidence,
@@ -288,21 +312,64 @@ function judgeTotals(p: PreparedInput): Float64Array {
   return totals;
 }
 
+/**
+ * Per entry the points of each measurement criterion (NaN when its value is missing) and the measured
+ * part on the 0-100 scale, 100 * sum(w * points / max) / sum(w) like rule 1 (NaN when any value is missing).
+ */
+function measurementTotals(p: PreparedInput): { points: Float64Array; total: Float64Array } {
+  const { measured, measuredWeights: weights, measuredMaxScores: maxScores, rules } = p;
+  const M = weights.length;
+  const E = p.entryIds.length;
+  let weightSum = 0;
+  for (let k = 0; k < M; k++) weightSum += weights[k]!;
+  const points = new Float64Array(E * M).fill(NaN);
+  const total = new Float64Array(E).fill(M === 0 ? 0 : NaN);
+  if (M === 0) return { points, total };
+  for (let e = 0; e < E; e++) {
+    let sum = 0;
+    for (let k = 0; k < M; k++) {
+      const v = measured[e * M + k]!;
+      // Values were validated, so points are null only for a missing value.
+      const pts = Number.isNaN(v) ? NaN : measurementPoints({ maxScore: maxScores[k]!, rule: rules[k]! }, v)!;
+      points[e * M + k] = pts;
+      sum += (weights[k]! * pts) / maxScores[k]!;
+    }
+    total[e] = Number.isNaN(sum) ? NaN : clampedTotal(sum, weightSum);
+  }
+  return { points, total };
+}
+
+/**
+ * The entry's score from its aggregated judge total and its measured part, each weighted by its criteria's
+ * weight sum. Without measurement criteria it is the aggregated total itself (bit for bit: no w * x / w).
+ */
+function combiner(p: PreparedInput): (judged: number, measuredTotal: number) => number {
+  let wj = 0;
+  let wm = 0;
+  for (const w of p.weights) wj += w;
+  for (const w of p.measuredWeights) wm += w;
+  if (wm === 0) return (judged) => judged;
+  if (wj === 0) return (_judged, measuredTotal) => measuredTotal;
+  return (judged, measuredTotal) => (wj * judged + wm * measuredTotal) / (wj + wm);
+}
+
 const clampedTotal = (sum: number, weightSum: number) => Math.min(100, Math.max(0, (100 * sum) / weightSum));
 
 /**
  * Rule 1 for one judge's score, summed in rubric order exactly as judgeTotals does (same number, bit for bit):
  * the judging screen shows it live. A criterion without a value counts as 0, so a draft shows what it is worth.
+ * Measurement criteria are left out: judges do not score them.
  */
 export function judgeTotal(
-  criteria: readonly { id: string; weight: number; maxScore: number }[],
+  criteria: readonly { id: string; weight: number; maxScore: number; kind?: CriterionKind | undefined }[],
   values: Readonly<Record<string, number | undefined>>,
 ): number {
   let weightSum = 0;
-  for (const c of criteria) weightSum += c.weight;
+  for (const c of criteria) if (c.kind !== 'measurement') weightSum += c.weight;
   if (!(weightSum > 0)) return 0;
   let sum = 0;
-  for (const c of criteria) sum += (c.weight * (values[c.id] ?? 0)) / c.maxScore;
+  for (const c of criteria)
+    if (c.kind !== 'measurement') sum += (c.weight * (values[c.id] ?? 0)) / c.maxScore;
   return clampedTotal(sum, weightSum);
 }
 

@@ -4,6 +4,19 @@ export { computeResults, judgeTotal, BOUNDARY_CONFIDENCE } from './compute.js';
 export { ScoringInputError, type ScoringProblem } from './errors.js';
 export { SCORE_EPSILON } from './stats.js';
 export {
+  CRITERION_KINDS,
+  CriterionKindSchema,
+  MeasurementBandSchema,
+  MeasurementRuleSchema,
+  measurementPoints,
+  measurementRuleProblems,
+  measurementValueProblem,
+  refineCriterionKind,
+  type CriterionKind,
+  type MeasurementBand,
+  type MeasurementRule,
+} from './measurement.js';
+export {
   ResultsInputSchema,
   ResultsOutputSchema,
   RESULT_FLAGS,

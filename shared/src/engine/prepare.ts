@@ -1,12 +1,21 @@
 import { ScoringInputError, type ScoringProblem } from './errors.js';
+import { measurementValueProblem, type MeasurementRule } from './measurement.js';
 import { ResultsInputSchema, type ParsedResultsInput } from './schemas.js';
 
 /** Validated input in index form. Entries and judges are indexed in id order so nothing depends on input order. */
 export interface PreparedInput {
   config: ParsedResultsInput;
+  /** Judgement criteria in rubric order: the columns of `values`. */
   criterionIds: string[];
   weights: Float64Array;
   maxScores: Float64Array;
+  /** Measurement criteria in rubric order: the columns of `measured`. */
+  measuredIds: string[];
+  measuredWeights: Float64Array;
+  measuredMaxScores: Float64Array;
+  rules: MeasurementRule[];
+  /** measured[e * M + k]: the value recorded for measurement criterion k, NaN when missing. */
+  measured: Float64Array;
   /** Sorted by UTF-16 code units. */
   entryIds: string[];
   categories: (string | null)[];
@@ -39,15 +48,24 @@ export function prepareInput(input: unknown): PreparedInput {
       }));
   const raw: Loose = isObject(input) ? input : {};
 
-  // Criteria.
+  // Criteria: judgement criteria index the columns of `values`, measurement criteria those of `measured`.
   const rawCriteria = asArray(isObject(raw.rubric) ? raw.rubric.criteria : undefined);
   const criterionIndex = new Map<string, number>();
   const criterionIds: string[] = [];
   const maxByIndex: number[] = [];
+  const measureIndex = new Map<string, number>();
+  const measuredIds: string[] = [];
+  const rawRules: unknown[] = [];
   rawCriteria.forEach((c, i) => {
     if (!isObject(c) || typeof c.id !== 'string') return;
-    if (criterionIndex.has(c.id)) {
+    if (criterionIndex.has(c.id) || measureIndex.has(c.id)) {
       problems.push({ path: ['rubric', 'criteria', i, 'id'], message: `duplicate criterion id "${c.id}"` });
+      return;
+    }
+    if (c.kind === 'measurement') {
+      measureIndex.set(c.id, measuredIds.length);
+      measuredIds.push(c.id);
+      rawRules.push(c.rule);
       return;
     }
     criterionIndex.set(c.id, criterionIds.length);
@@ -55,9 +73,10 @@ export function prepareInput(input: unknown): PreparedInput {
     maxByIndex.push(typeof c.maxScore === 'number' ? c.maxScore : Infinity);
   });
   const C = criterionIds.length;
+  const M = measuredIds.length;
 
   asArray(raw.tieBreak).forEach((id, i) => {
-    if (typeof id === 'string' && !criterionIndex.has(id))
+    if (typeof id === 'string' && !criterionIndex.has(id) && !measureIndex.has(id))
       problems.push({ path: ['tieBreak', i], message: `unknown criterion "${id}"` });
   });
 
@@ -108,6 +127,14 @@ export function prepareInput(input: unknown): PreparedInput {
       e = entryIndex.get(s.entryId);
       if (e === undefined)
         problems.push({ path: ['scores', i, 'entryId'], message: `unknown entry "${s.entryId}"` });
+    }
+    // With no judgement criteria there is nothing for a judge to score.
+    if (C === 0) {
+      problems.push({
+        path: ['scores', i],
+        message: 'the rubric has no judgement criteria, so no judge scores',
+      });
+      continue;
     }
     if (typeof s.judgeId !== 'string') continue;
     if (s.judgeId === '') {
@@ -165,7 +192,12 @@ export function prepareInput(input: unknown): PreparedInput {
       expected = (k ?? -1) + 1;
       if (k === undefined) {
         if (Object.hasOwn(crit, key))
-          problems.push({ path: ['scores', i, 'criteria', key], message: `unknown criterion "${key}"` });
+          problems.push({
+            path: ['scores', i, 'criteria', key],
+            message: measureIndex.has(key)
+              ? `"${key}" is a measurement criterion: its value is recorded in measurements, not scored by judges`
+              : `unknown criterion "${key}"`,
+          });
         continue;
       }
       present++;
@@ -196,13 +228,65 @@ export function prepareInput(input: unknown): PreparedInput {
     }
   }
 
+  // Measurements: one record per entry, measurement criteria only.
+  const measured = new Float64Array(E * M).fill(NaN);
+  const measuredAt = new Map<number, number>();
+  asArray(raw.measurements).forEach((m, i) => {
+    if (!isObject(m)) return;
+    let e: number | undefined;
+    if (typeof m.entryId === 'string') {
+      e = entryIndex.get(m.entryId);
+      if (e === undefined)
+        problems.push({ path: ['measurements', i, 'entryId'], message: `unknown entry "${m.entryId}"` });
+      else if (measuredAt.has(e)) {
+        problems.push({
+          path: ['measurements', i, 'entryId'],
+          message: `duplicate measurements for entry "${m.entryId}" (measurements[${measuredAt.get(e)}])`,
+        });
+        e = undefined;
+      } else measuredAt.set(e, i);
+    }
+    const crit = m.criteria;
+    if (!isObject(crit)) return;
+    for (const key in crit) {
+      if (!Object.hasOwn(crit, key)) continue;
+      const k = measureIndex.get(key);
+      if (k === undefined) {
+        problems.push({
+          path: ['measurements', i, 'criteria', key],
+          message: criterionIndex.has(key)
+            ? `"${key}" is a judgement criterion: judges score it, it is not measured`
+            : `unknown criterion "${key}"`,
+        });
+        continue;
+      }
+      const v = crit[key];
+      if (typeof v !== 'number' || !Number.isFinite(v)) continue; // zod reports the type
+      const rule = rawRules[k];
+      const problem =
+        isObject(rule) && typeof rule.type === 'string'
+          ? measurementValueProblem({ type: rule.type as MeasurementRule['type'] }, v)
+          : null;
+      if (problem !== null) problems.push({ path: ['measurements', i, 'criteria', key], message: problem });
+      if (e !== undefined) measured[e * M + k] = v;
+    }
+  });
+
   if (problems.length > 0 || !parsed.success) throw new ScoringInputError(problems);
   const config = parsed.data;
+  const judged = config.rubric.criteria.filter((c) => c.kind !== 'measurement');
+  const measurementCriteria = config.rubric.criteria.filter((c) => c.kind === 'measurement');
   return {
     config,
     criterionIds,
-    weights: Float64Array.from(config.rubric.criteria, (c) => c.weight),
-    maxScores: Float64Array.from(config.rubric.criteria, (c) => c.maxScore),
+    weights: Float64Array.from(judged, (c) => c.weight),
+    maxScores: Float64Array.from(judged, (c) => c.maxScore),
+    measuredIds,
+    measuredWeights: Float64Array.from(measurementCriteria, (c) => c.weight),
+    measuredMaxScores: Float64Array.from(measurementCriteria, (c) => c.maxScore),
+    // The schema's refinement guarantees a rule on every measurement criterion.
+    rules: measurementCriteria.map((c) => c.rule!),
+    measured,
     entryIds,
     categories,
     judgeIds,

@@ -1,14 +1,20 @@
 import { z } from 'zod';
+import { CriterionKindSchema, MeasurementRuleSchema, refineCriterionKind } from './measurement.js';
 
 // Item objects (criteria, entries, scores, tiers) are not strict: callers pass stored
 // documents that carry extra fields (names, steps); those are stripped, not rejected.
 const IdString = z.string().min(1);
 
-export const ResultsCriterionSchema = z.object({
-  id: IdString,
-  weight: z.number().positive(),
-  maxScore: z.number().positive(),
-});
+export const ResultsCriterionSchema = z
+  .object({
+    id: IdString,
+    weight: z.number().positive(),
+    maxScore: z.number().positive(),
+    /** Judges score judgement criteria; measurement criteria come from `measurements` through `rule`. */
+    kind: CriterionKindSchema.default('judgement'),
+    rule: MeasurementRuleSchema.optional(),
+  })
+  .superRefine(refineCriterionKind);
 
 export const ResultsEntrySchema = z.object({
   id: IdString,
@@ -40,6 +46,12 @@ export const ResultsScoreSchema = z.object({
   criteria: CriterionValuesSchema,
 });
 
+/** One entry's measured values, keyed by measurement criterion id (a missing value leaves the entry incomplete). */
+export const ResultsMeasurementSchema = z.object({
+  entryId: z.string(),
+  criteria: CriterionValuesSchema,
+});
+
 export const ResultsAggregationSchema = z.strictObject({
   method: z.enum(['mean', 'median', 'trimmedMean']),
   /** Judges dropped at each end by trimmedMean. */
@@ -65,6 +77,8 @@ export const ResultsInputSchema = z.strictObject({
   rubric: z.object({ criteria: z.array(ResultsCriterionSchema).min(1) }),
   entries: z.array(ResultsEntrySchema),
   scores: z.array(ResultsScoreSchema),
+  /** At most one per entry; needed only when the rubric has measurement criteria. */
+  measurements: z.array(ResultsMeasurementSchema).default([]),
   aggregation: ResultsAggregationSchema,
   /** Points on the 0-100 scale; max - min of raw totals above this flags disagreement. */
   disagreementThreshold: z.number().min(0).default(15),
@@ -86,7 +100,7 @@ export type ResultFlag = (typeof RESULT_FLAGS)[number];
 
 export const JudgeTotalSchema = z.object({
   judgeId: z.string(),
-  /** Rule 1 total on the 0-100 scale. */
+  /** Rule 1 total on the 0-100 scale (judgement criteria only). */
   total: z.number(),
   /** The value aggregated: the z-score mapped back to the scale, or `total` without normalization. */
   normalized: z.number(),
@@ -100,12 +114,18 @@ export const EntryResultSchema = z.object({
   judgeCount: z.number().int(),
   /** Sorted by judgeId. */
   judgeTotals: z.array(JudgeTotalSchema),
-  /** Null only when no judge scored the entry; incomplete entries keep their score for information. */
+  /**
+   * Null when the entry lacks a part of it: no judge scored it (the rubric has judgement criteria) or a
+   * measurement value is missing. Otherwise incomplete entries keep their score for information.
+   */
   score: z.number().nullable(),
   rank: z.number().int().nullable(),
   tierId: z.string().nullable(),
   tierConfidence: z.number().min(0).max(1).nullable(),
-  /** Mean raw value per criterion (null when no judge scored the entry). */
+  /**
+   * Per judgement criterion the mean raw value (null when no judge scored the entry); per measurement
+   * criterion the points its value earned (null when the value is missing).
+   */
   criteria: z.record(z.string(), z.number().nullable()),
   flags: z.array(z.enum(RESULT_FLAGS)),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CodeSchema, LocalizedTextSchema } from './common.js';
+import { CriterionKindSchema, MeasurementRuleSchema, refineCriterionKind } from '../engine/measurement.js';
 
 const EPS = 1e-9;
 
@@ -14,11 +15,15 @@ export const CriterionSchema = z
     weight: z.number().positive().max(1000),
     maxScore: z.number().positive().max(1000),
     step: z.number().positive().max(1000).default(1),
+    /** Absent means 'judgement' (judges score it); 'measurement' is recorded once per entry and converted by `rule`. */
+    kind: CriterionKindSchema.optional(),
+    rule: MeasurementRuleSchema.optional(),
   })
   .superRefine((c, ctx) => {
     const steps = c.maxScore / c.step;
     if (Math.abs(steps - Math.round(steps)) > EPS)
       ctx.addIssue({ code: 'custom', path: ['step'], message: 'maxScore must be a whole number of steps' });
+    refineCriterionKind(c, ctx);
   });
 export type Criterion = z.infer<typeof CriterionSchema>;
 
