@@ -9,6 +9,10 @@ import organizeZh from './organize.zh.json';
 import organizeEn from './organize.en.json';
 import publicZh from './public.zh.json';
 import publicEn from './public.en.json';
+import setupZh from './setup.zh.json';
+import setupEn from './setup.en.json';
+import assignZh from './assign.zh.json';
+import assignEn from './assign.en.json';
 
 export const LANGUAGES = ['zh', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -25,6 +29,8 @@ declare module 'i18next' {
       judge: typeof judgeZh;
       organize: typeof organizeZh;
       public: typeof publicZh;
+      setup: typeof setupZh;
+      assign: typeof assignZh;
     };
   }
 }
@@ -57,10 +63,24 @@ i18n.on('languageChanged', (lng) => {
 
 void i18n.use(initReactI18next).init({
   resources: {
-    zh: { translation: zh, judge: judgeZh, organize: organizeZh, public: publicZh },
-    en: { translation: en, judge: judgeEn, organize: organizeEn, public: publicEn },
+    zh: {
+      translation: zh,
+      judge: judgeZh,
+      organize: organizeZh,
+      public: publicZh,
+      setup: setupZh,
+      assign: assignZh,
+    },
+    en: {
+      translation: en,
+      judge: judgeEn,
+      organize: organizeEn,
+      public: publicEn,
+      setup: setupEn,
+      assign: assignEn,
+    },
   },
-  ns: ['translation', 'judge', 'organize', 'public'],
+  ns: ['translation', 'judge', 'organize', 'public', 'setup', 'assign'],
   defaultNS: 'translation',
   lng: stored(),
   fallbackLng: 'zh',
