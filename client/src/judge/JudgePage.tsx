@@ -1,69 +1,99 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router';
-import type { JudgingList } from '@pingxuan/shared';
-import { seg } from '../api';
-import { ErrorNotice, Loading } from '../components/Status';
-import { useApi } from '../useApi';
+import { Link } from 'react-router';
+import type { ContestStatus } from '@pingxuan/shared';
+import { StatusBadge } from '../components/Status';
 import { usePageTitle } from '../usePageTitle';
+import { SubmitAllDialog } from './SubmitAllDialog';
+import { SyncStatus, WorkStateLabel } from './SyncStatus';
+import { JudgingGate } from './JudgingGate';
+import { useJudging } from './useJudging';
+import { formatTotal, isSubmitted, workViews } from './works';
 
-/** Placeholder of the judging screen: the judge's work list and progress. The scoring screen comes later. */
+/** The judge's work list: progress, the device's sync state, one tile per work by its anonymous code. */
 export function JudgePage() {
-  const { t } = useTranslation();
-  const contestId = useParams().contestId ?? '';
-  const list = useApi<JudgingList>(`/contests/${seg(contestId)}/judging`);
-  usePageTitle(
-    list.status === 'ok'
-      ? t('judge.titleWithContest', { contest: list.data.contest.name })
-      : t('judge.title'),
-  );
-
-  if (list.status === 'loading') return <Loading />;
-  if (list.status === 'error') {
-    const e = list.error;
-    const message =
-      e.status === 403 ? t('judge.notJudge') : e.isNetwork ? t('errors.network') : t('judge.unavailable');
-    return <ErrorNotice message={message} onRetry={e.status === 403 ? undefined : list.reload} />;
-  }
-  const { contest, progress, items } = list.data;
   return (
-    <section aria-labelledby="judge-title">
+    <JudgingGate>
+      <WorkList />
+    </JudgingGate>
+  );
+}
+
+function WorkList() {
+  const { t } = useTranslation('judge');
+  const { list: maybeList, listFrom, snap, contestId } = useJudging();
+  const list = maybeList!;
+  const [asking, setAsking] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  usePageTitle(t('titleWithContest', { contest: list.contest.name }));
+
+  const works = workViews(list, snap);
+  const submitted = works.filter(isSubmitted).length;
+  const assigned = works.length;
+  const started = works.filter((w) => !isSubmitted(w) && w.state !== 'todo').length;
+  const open = assigned - submitted;
+  const judging = list.contest.status === 'judging';
+
+  return (
+    <section className="judge-list" aria-labelledby="judge-title">
       <div className="page-head">
-        <h1 id="judge-title">{t('judge.titleWithContest', { contest: contest.name })}</h1>
+        <h1 id="judge-title">{list.contest.name}</h1>
+        {!judging && <StatusBadge status={list.contest.status as ContestStatus} />}
       </div>
+      <SyncStatus />
+      {listFrom === 'device' && <p className="notice notice-info">{t('list.fromDevice')}</p>}
+      {!judging && <p className="notice notice-waiting">{t('list.notJudging')}</p>}
       <div className="card progress-card">
         <p className="progress-text" id="judge-progress">
-          {t('judge.progress', { submitted: progress.submitted, assigned: progress.assigned })}
+          <span className="visually-hidden">{t('list.progressLabel')} </span>
+          {t('list.progress', { submitted, assigned })}
         </p>
-        <progress
-          aria-labelledby="judge-progress"
-          max={Math.max(progress.assigned, 1)}
-          value={progress.submitted}
-        />
-        {progress.drafts > 0 && <p className="muted">{t('judge.drafts', { count: progress.drafts })}</p>}
+        <progress aria-labelledby="judge-progress" max={Math.max(assigned, 1)} value={submitted} />
+        <p className="muted">{t('list.progressDetail', { started, todo: open - started })}</p>
+        {open > 0 && judging && (
+          <div className="actions">
+            <button type="button" className="button button-primary" onClick={() => setAsking(true)}>
+              {t('submitAll.open')}
+            </button>
+          </div>
+        )}
       </div>
-      <h2>{t('judge.listTitle')}</h2>
-      {items.length === 0 ? (
-        <p className="empty">{t('judge.empty')}</p>
+      {notice && (
+        <p className="notice notice-info" role="status">
+          {notice}
+        </p>
+      )}
+      <h2>{t('list.title')}</h2>
+      {works.length === 0 ? (
+        <p className="empty">{t('list.empty')}</p>
       ) : (
-        <ul className="code-grid">
-          {items.map((item) => {
-            const state = item.score?.status === 'submitted' ? 'submitted' : item.score ? 'draft' : 'todo';
-            const label =
-              state === 'submitted'
-                ? t('judge.itemSubmitted')
-                : state === 'draft'
-                  ? t('judge.itemDraft')
-                  : t('judge.itemTodo');
-            return (
-              <li key={item.entryId} className={`code-tile code-${state}`}>
-                <span className="code-tile-code">{item.code}</span>
-                <span className="code-tile-state">{label}</span>
-              </li>
-            );
-          })}
+        <ul className="work-grid">
+          {works.map((w) => (
+            <li key={w.item.entryId}>
+              <Link
+                to={`/judge/${encodeURIComponent(contestId)}/entries/${encodeURIComponent(w.item.entryId)}`}
+                className={`work-tile tile-${w.state}`}
+              >
+                <span className="work-tile-code">{w.item.code}</span>
+                <WorkStateLabel state={w.state} />
+                <span className="work-tile-total">
+                  {w.total === null ? '\u00a0' : t('list.total', { total: formatTotal(w.total) })}
+                </span>
+              </Link>
+            </li>
+          ))}
         </ul>
       )}
-      <p className="muted">{t('judge.comingSoon')}</p>
+      {asking && (
+        <SubmitAllDialog
+          works={works}
+          criteria={list.rubric.criteria}
+          onClose={(count) => {
+            setAsking(false);
+            if (count) setNotice(t('submitAll.done', { count }));
+          }}
+        />
+      )}
     </section>
   );
 }

@@ -6,7 +6,12 @@ import { seg } from '../api';
 import { ErrorNotice, Loading, StatusBadge } from '../components/Status';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { useSession } from '../session';
+import { AssignmentsPage } from './AssignmentsPage';
 import { AuditPage } from './AuditPage';
+import { EntriesPage } from './EntriesPage';
+import { JudgesPage } from './JudgesPage';
+import { RubricPage } from './RubricPage';
+import { SettingsPage } from './SettingsPage';
 import { OrganizeContext } from './context';
 import { ImportPage } from './ImportPage';
 import { OrganizeNav } from './OrganizeNav';
@@ -21,6 +26,11 @@ export function OrganizeArea() {
   return (
     <Routes>
       <Route element={<OrganizeLayout />}>
+        <Route path="settings" element={<SettingsPage />} />
+        <Route path="rubric" element={<RubricPage />} />
+        <Route path="entries" element={<EntriesPage />} />
+        <Route path="judges" element={<JudgesPage />} />
+        <Route path="assignments" element={<AssignmentsPage />} />
         <Route path="progress" element={<ProgressPage />} />
         <Route path="results" element={<ResultsPage />} />
         <Route path="entries/import" element={<ImportPage />} />

@@ -10,6 +10,11 @@ export function OrganizeNav({ contestId }: { contestId: string }) {
   const base = `/contests/${seg(contestId)}`;
   const links = [
     { to: base, label: t('nav.overview'), end: true },
+    { to: `${base}/settings`, label: t('nav.settings'), end: false },
+    { to: `${base}/rubric`, label: t('nav.rubric'), end: false },
+    { to: `${base}/entries`, label: t('nav.entries'), end: true },
+    { to: `${base}/judges`, label: t('nav.judges'), end: false },
+    { to: `${base}/assignments`, label: t('nav.assignments'), end: false },
     { to: `${base}/progress`, label: t('nav.progress'), end: false },
     { to: `${base}/results`, label: t('nav.results'), end: false },
     { to: `${base}/entries/import`, label: t('nav.import'), end: false },

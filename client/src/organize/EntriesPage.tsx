@@ -1,0 +1,4 @@
+/** Placeholder until the entries screen lands (being built now). */
+export function EntriesPage() {
+  return null;
+}
