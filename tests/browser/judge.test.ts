@@ -35,6 +35,7 @@ describe.skipIf(!haveChromium)('the judge on a tablet', () => {
   const problems: string[] = [];
   /** Every score write the page attempted, with its Idempotency-Key and how it ended. */
   const attempts: Attempt[] = [];
+  const photoRequests: string[] = [];
 
   const scoreOf = (i: number) =>
     t.ctx.models.Score.findOne({ contestId, entryId: entryIds[i], judgeId }).lean<any>();
@@ -145,6 +146,9 @@ describe.skipIf(!haveChromium)('the judge on a tablet', () => {
       const w = write(r);
       if (w) void r.response().then((res) => attempts.push({ ...w, outcome: res?.status() ?? 0 }));
     });
+    page.on('request', (r) => {
+      if (r.url().includes('/photos/')) photoRequests.push(r.url());
+    });
     page.on('requestfailed', (r) => {
       const w = write(r);
       if (w) attempts.push({ ...w, outcome: 'failed' });
@@ -234,6 +238,58 @@ describe.skipIf(!haveChromium)('the judge on a tablet', () => {
     await expect.poll(() => stateLabel().textContent(), { timeout: 10_000 }).toBe('已提交');
     expect((await scoreOf(0)).status).toBe('submitted');
     expect(await spin('版面布局').getAttribute('aria-readonly')).toBe('true');
+  });
+
+  it('zooms the photo with a pinch, resets it with a double tap, and moves between works by swipe', async () => {
+    // The next works' large photos were fetched ahead.
+    expect(
+      photoRequests.some((u) => u.includes(`/entries/${entryIds[1]}/photos/`) && u.endsWith('size=large')),
+    ).toBe(true);
+    const stage = page.locator('.photo-stage');
+    const transform = () =>
+      page.locator('.photo-stage img').evaluate((el) => (el as any).style.transform as string);
+    // Two fingers 100 px apart spread to 200 px: twice the size.
+    await stage.evaluate((el: any) => {
+      const r = el.getBoundingClientRect();
+      const fire = (type: string, id: number, x: number, y: number) =>
+        el.dispatchEvent(
+          new (globalThis as any).PointerEvent(type, {
+            pointerId: id,
+            pointerType: 'touch',
+            isPrimary: id === 1,
+            clientX: r.left + x,
+            clientY: r.top + y,
+            bubbles: true,
+          }),
+        );
+      fire('pointerdown', 1, 300, 250);
+      fire('pointerdown', 2, 400, 250);
+      fire('pointermove', 2, 450, 250);
+      fire('pointermove', 2, 500, 250);
+      fire('pointerup', 2, 500, 250);
+      fire('pointerup', 1, 300, 250);
+    });
+    expect(await transform()).toMatch(/scale\(2\)$/);
+    await page.getByRole('button', { name: '复原' }).click();
+    expect(await transform()).toMatch(/scale\(1\)$/);
+    const box = (await stage.boundingBox())!;
+    await page.mouse.dblclick(box.x + 200, box.y + 200);
+    expect(await transform()).toMatch(/scale\(2\.5\)$/);
+    await page.mouse.dblclick(box.x + 200, box.y + 200);
+    expect(await transform()).toMatch(/scale\(1\)$/);
+
+    // A swipe to the left is the next work, to the right the previous one.
+    const swipe = async (from: number, to: number) => {
+      await page.mouse.move(box.x + from, box.y + 250);
+      await page.mouse.down();
+      await page.mouse.move(box.x + to, box.y + 260, { steps: 6 });
+      await page.mouse.up();
+    };
+    await swipe(600, 200);
+    await openWork('BB-002');
+    await swipe(200, 600);
+    await openWork('BB-001');
+    await page.screenshot({ path: path.join(shots, 'judge-submitted-tablet.png') });
   });
 
   it('keeps scoring with the network cut, and a reload while offline keeps the unsent score', async () => {
@@ -330,9 +386,11 @@ describe.skipIf(!haveChromium)('the judge on a tablet', () => {
     await page.getByRole('button', { name: '笔画规范 加分' }).click();
     await page.getByRole('heading', { name: '版本冲突' }).waitFor();
     expect(await stateLabel().textContent()).toBe('版本冲突');
+    await page.locator('.sync-status', { hasText: '未全部同步' }).waitFor();
     const row = page.getByRole('row', { name: /版面布局/ });
     expect(await row.locator('td').allTextContents()).toEqual(['6', '3']);
-    await page.screenshot({ path: path.join(shots, 'judge-conflict-tablet.png'), fullPage: true });
+    await page.getByRole('heading', { name: '版本冲突' }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(shots, 'judge-conflict-tablet.png') });
     await page.getByRole('button', { name: '保留本机版本' }).click();
     await expect.poll(() => stateLabel().textContent(), { timeout: 10_000 }).toBe('已同步');
     expect((await scoreOf(3)).values).toEqual({ layout: 6, strokes: 6.5 });

@@ -112,7 +112,11 @@ export function PhotoViewer({
 
   const onPointerDown = (e: React.PointerEvent<HTMLDivElement>) => {
     if (e.pointerType === 'mouse' && e.button !== 0) return;
-    e.currentTarget.setPointerCapture(e.pointerId);
+    try {
+      e.currentTarget.setPointerCapture(e.pointerId); // keep the gesture when a finger leaves the stage
+    } catch {
+      // a pointer the browser does not track (synthetic events): the gesture still works inside the stage
+    }
     const p = local(e);
     pointers.current.set(e.pointerId, p);
     if (pointers.current.size === 1)

@@ -31,6 +31,7 @@ export function SyncStatus() {
   const seconds = useSecondsUntil(snap.retryAt);
   const pending = snap.pending.size;
   const conflicts = [...snap.scores.values()].filter((s) => s.conflict).length;
+  const rejected = [...snap.scores.values()].filter((s) => s.rejected && !snap.pending.has(s.entryId)).length;
 
   let tone: 'ok' | 'waiting' | 'offline' | 'problem' = 'ok';
   let text: string;
@@ -49,6 +50,10 @@ export function SyncStatus() {
   } else if (pending) {
     tone = 'waiting';
     text = snap.sending ? t('sync.sending', { count: pending }) : t('sync.pending', { count: pending });
+  } else if (conflicts || rejected) {
+    // Nothing waits to be sent, yet not everything on the device is on the server.
+    tone = 'problem';
+    text = t('sync.notAllSynced');
   } else {
     text = t('sync.allSynced');
   }
@@ -58,6 +63,7 @@ export function SyncStatus() {
       <span className="sync-dot" aria-hidden="true" />
       <span className="sync-text">{text}</span>
       {conflicts > 0 && <span className="sync-conflicts">{t('sync.conflicts', { count: conflicts })}</span>}
+      {rejected > 0 && <span className="sync-conflicts">{t('sync.rejected', { count: rejected })}</span>}
       {snap.hold === 'signedOut' && (
         <Link className="sync-action" to={`/login?next=${encodeURIComponent(pathname)}`}>
           {t('sync.signIn')}
