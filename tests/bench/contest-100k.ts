@@ -67,7 +67,10 @@ export type LoadRun = {
   /** Concurrent judges, one connection each. */
   connections: number;
   seconds: number;
+  /** Requests answered within the run. */
   requests: number;
+  /** Requests sent (an answer still due when the run stopped, or timed out, is not in `requests`). */
+  sent: number;
   ok: number;
   requestsPerSecond: number;
   /** Latency of 2xx answers, ms. */
@@ -476,10 +479,10 @@ export async function seed(
 // ---- score saves under load ----
 
 /** One score a judge can save: version as last answered; busy while a save of it is in flight. */
-type Task = { entryId: string; version: number; busy: boolean; dead: boolean };
-type JudgeWork = { cookie: string; tasks: Task[]; next: number };
+export type Task = { entryId: string; version: number; busy: boolean; dead: boolean };
+export type JudgeWork = { cookie: string; tasks: Task[]; next: number };
 
-function randomValues(rand: () => number): Record<string, number> {
+export function randomValues(rand: () => number): Record<string, number> {
   const values: Record<string, number> = {};
   for (const c of DEMO_CRITERIA) values[c.id] = Math.round(rand() * (c.weight / STEP)) * STEP;
   return values;
@@ -496,7 +499,7 @@ function nextTask(w: JudgeWork): Task | null {
   return null;
 }
 
-async function loadRun(
+export async function loadRun(
   url: string,
   contestId: string,
   work: JudgeWork[],
@@ -579,6 +582,7 @@ async function loadRun(
     connections,
     seconds,
     requests: result.requests.total,
+    sent: (result.requests as { sent?: number }).sent ?? result.requests.total,
     ok: result['2xx'],
     requestsPerSecond: Math.round(result['2xx'] / seconds),
     p50: result.latency.p50,
@@ -668,34 +672,46 @@ export async function runContestBench(options: Partial<BenchOptions> = {}): Prom
     );
 
     const load: LoadRun[] = [];
-    let drafts: BenchReport['drafts'] = null;
+    let draftCounts: BenchReport['drafts'] = null;
     if (!o.skipLoad) {
       const work: JudgeWork[] = cookies.map((cookie, j) => ({
         cookie,
         tasks: seeded.unscored[j]!.map((entryId) => ({ entryId, version: 0, busy: false, dead: false })),
         next: 0,
       }));
+      const drafts = () => m.Score.countDocuments({ contestId: seeded.contestId, status: 'draft' });
+      // Saves still queued when the load tool stopped finish on the server: wait until the drafts stop
+      // changing, so the next run does not pay for them.
+      const settle = async () => {
+        const t = performance.now();
+        let last = -1;
+        for (let n = await drafts(); n !== last && performance.now() - t < 120_000; n = await drafts()) {
+          last = n;
+          await new Promise((r) => setTimeout(r, 1_000));
+        }
+        return ms(t);
+      };
       for (const asked of o.connections) {
         // One connection per judge: a judge never saves two scores at once.
         const c = Math.min(asked, work.length);
         if (c < asked) log(`[bench] only ${c} judges: ${asked} concurrent judges asked, ${c} used`);
         const run = await loadRun(url, seeded.contestId, work, c, o.duration, o.timeout);
         load.push(run);
+        const settleMs = await settle();
         const failed = Object.entries(run.failures)
           .map(([k, n]) => `${k}: ${n}`)
           .join(', ');
         log(
           `[bench] score saves, ${c} concurrent judges for ${o.duration} s: ${run.requestsPerSecond} saves/s (2xx), ` +
-            `p50 ${run.p50} ms, p99 ${run.p99} ms, max ${run.max} ms; ${run.ok} ok of ${run.requests} ` +
+            `p50 ${run.p50} ms, p99 ${run.p99} ms, max ${run.max} ms; ${run.ok} ok of ${run.requests} answered (${run.sent} sent) ` +
             `(${run.newDrafts} first drafts, ${run.redrafts} re-saves); non-2xx ${run.non2xx}${failed ? ` (${failed})` : ''}; ` +
-            `errors ${run.errors}, timeouts ${run.timeouts}${run.idle ? `, idle ${run.idle}` : ''}`,
+            `errors ${run.errors}, timeouts ${run.timeouts}${run.idle ? `, idle ${run.idle}` : ''}` +
+            (settleMs > 2_000 ? `; the server was still saving for ${settleMs} ms after the run` : ''),
         );
       }
-      // Saves in flight when the load tool stopped still finish on the server.
-      await new Promise((r) => setTimeout(r, 1_000));
       const answered = work.reduce((n, w) => n + w.tasks.filter((t) => t.version > 0).length, 0);
-      const stored = await m.Score.countDocuments({ contestId: seeded.contestId, status: 'draft' });
-      drafts = { stored, answered };
+      const stored = await drafts();
+      draftCounts = { stored, answered };
       log(`[bench] drafts stored: ${stored}; distinct scores answered 200: ${answered}`);
     }
 
@@ -717,7 +733,7 @@ export async function runContestBench(options: Partial<BenchOptions> = {}): Prom
         rssAfterMb: mb(rssAfter),
       },
       load,
-      drafts,
+      drafts: draftCounts,
     };
   } finally {
     await server?.stop();
