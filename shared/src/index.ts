@@ -4,3 +4,4 @@ export * from './engine/index.js';
 export * from './conflicts.js';
 export * from './assignment/index.js';
 export * from './feedback.js';
+export * from './advancement/index.js';

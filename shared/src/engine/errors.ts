@@ -21,7 +21,7 @@ export class ScoringInputError extends Error {
   }
 }
 
-function formatPath(path: (string | number)[]): string {
+export function formatPath(path: (string | number)[]): string {
   if (path.length === 0) return '(input)';
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
