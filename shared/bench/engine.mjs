@@ -84,3 +84,37 @@ time(
   },
   10,
 );
+
+// Skills contest (issue 7): 6 judged criteria plus 2 measured ones (time and a pass/fail check).
+const judgedPart = makeInput({ entryCount: 100_000, judgeCount: 5, criterionCount: 6, seed: 3 });
+const rand = mulberry32(4);
+time(
+  '100,000 entries x 5 judges x 6 criteria + 2 measurement criteria, trimmedMean + zscore, no bootstrap',
+  {
+    ...judgedPart,
+    rubric: {
+      criteria: [
+        ...judgedPart.rubric.criteria,
+        {
+          id: 'time',
+          weight: 2,
+          maxScore: 20,
+          kind: 'measurement',
+          rule: { type: 'linear', best: 600, worst: 1200 },
+        },
+        { id: 'check', weight: 1, maxScore: 10, kind: 'measurement', rule: { type: 'passFail' } },
+      ],
+    },
+    measurements: judgedPart.entries.map((e) => ({
+      entryId: e.id,
+      criteria: { time: Math.round(500 + rand() * 800), check: rand() < 0.9 ? 1 : 0 },
+    })),
+    aggregation: { method: 'trimmedMean', trim: 1, normalization: 'zscore', minJudges: 3 },
+    tiers: [
+      { id: 'first', share: 0.1 },
+      { id: 'second', share: 0.2 },
+    ],
+    tieBreak: ['time'],
+  },
+  5,
+);
