@@ -416,6 +416,24 @@ describe.skipIf(!haveChromium)('the judge on a tablet', () => {
       '已同步',
     ]);
     await page.screenshot({ path: path.join(shots, 'judge-list-tablet.png'), fullPage: true });
+
+    // The same screens in English, and landscape on a laptop.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'My works' }).waitFor();
+    await page.getByText('Submitted 3 / 4').waitFor();
+    expect(await page.locator('.work-tile .work-state').allTextContents()).toEqual([
+      'Submitted',
+      'Submitted',
+      'Submitted',
+      'Synced',
+    ]);
+    await page.setViewportSize(LANDSCAPE);
+    await page.getByRole('link', { name: /BB-004/ }).click();
+    await page.getByRole('spinbutton', { name: 'Relevance', exact: true }).waitFor();
+    expect(await page.getByText('Not scored yet: 1').isVisible()).toBe(true);
+    await page.screenshot({ path: path.join(shots, 'judge-scoring-landscape-en.png') });
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.setViewportSize(TABLET);
   });
 
   it('stored every score once with the values given, retries under the same key', async () => {
