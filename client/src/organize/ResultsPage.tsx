@@ -8,6 +8,7 @@ import { useLanguage } from '../i18n';
 import { formatNumber, formatPercent, localized } from '../localized';
 import { usePageTitle } from '../usePageTitle';
 import { LeniencyChart, ScoreHistogram } from './charts';
+import { CertificateLinks } from './assign/CertificateLinks';
 import { useOrganize } from './context';
 import { RoundPicker, useRoundParam } from './RoundPicker';
 import { EntryJudges } from './EntryJudges';
@@ -93,6 +94,7 @@ export function ResultsPage() {
       {data && (
         <>
           <Summary summary={data.summary} name={name} />
+          <CertificateLinks tiers={data.summary.tiers} />
 
           <section className="org-section" aria-labelledby="ranking-title">
             <h2 id="ranking-title">{t('results.rankingTitle')}</h2>
