@@ -377,7 +377,10 @@ describe.skipIf(!haveChromium)('the judge on a tablet', () => {
     await page.keyboard.type('6');
     await spin('笔画规范').focus();
     await page.keyboard.type('6');
-    await expect.poll(() => stateLabel().textContent(), { timeout: 10_000 }).toBe('已同步');
+    await expect
+      .poll(async () => (await scoreOf(3))?.values, { timeout: 10_000 })
+      .toEqual({ layout: 6, strokes: 6 });
+    await expect.poll(() => stateLabel().textContent()).toBe('已同步');
     // Meanwhile the score is changed elsewhere (say, on the judge's second tablet).
     await t.ctx.models.Score.updateOne(
       { contestId, entryId: entryIds[3], judgeId },
