@@ -11,6 +11,7 @@
 // here, do not share its event loop.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -607,6 +608,15 @@ export async function runContestBench(options: Partial<BenchOptions> = {}): Prom
   const mongo = o.mongo ?? own!;
   const dbUri = mongo.uri + uniqueDbName('bench');
   log(`[bench] ${o.entries} entries x 5 judges, ${o.judges} judges, database ${mongo.kind}`);
+  // Other work on the machine shows in every figure: say how busy it was.
+  const machine = () =>
+    `load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`;
+  log(
+    `[bench] node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${mb(os.totalmem())} MB; ${machine()}`,
+  );
   if (mongo.kind === 'wire')
     log(
       '[bench] NOTE: the in-process wire-protocol TEST server (tests/support/miniMongo.ts) is not MongoDB: it scans collections without a query planner; these figures are NOT production figures.',
@@ -715,6 +725,7 @@ export async function runContestBench(options: Partial<BenchOptions> = {}): Prom
       log(`[bench] drafts stored: ${stored}; distinct scores answered 200: ${answered}`);
     }
 
+    log(`[bench] done; ${machine()}`);
     return {
       db: mongo.kind,
       counts: seeded.counts,
