@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Criterion } from '@pingxuan/shared';
+import type { Criterion, JudgingList } from '@pingxuan/shared';
 import { isComplete, missingCriteria, onGrid, stepValue, typeDigit } from '../src/judge/scoring';
 import { workState } from '../src/judge/outbox';
+import { judgedCriteria, workView } from '../src/judge/works';
 
 const half = { step: 0.5, maxScore: 10 };
 const whole = { step: 1, maxScore: 20 };
@@ -98,5 +99,54 @@ describe('work states', () => {
     expect(workState({ ...base, status: 'submitted' }, true)).toBe('submitting');
     expect(workState({ ...base, status: 'submitted' }, false)).toBe('submitted');
     expect(workState({ ...base, conflict: { server: null, code: 'conflict' } }, false)).toBe('conflict');
+  });
+});
+
+describe('a work as the judge sees it', () => {
+  const list = {
+    contest: { id: 'c', name: '技能大赛', status: 'judging' },
+    roundId: 'main',
+    rubric: {
+      criteria: [
+        { id: 'a', name: { zh: 'A' }, description: { zh: '' }, weight: 60, maxScore: 10, step: 1 },
+        {
+          id: 'time',
+          name: { zh: '用时' },
+          description: { zh: '' },
+          weight: 40,
+          maxScore: 10,
+          step: 1,
+          kind: 'measurement' as const,
+        },
+      ],
+    },
+    progress: { assigned: 1, submitted: 0, drafts: 0 },
+    items: [
+      {
+        entryId: 'e1',
+        code: 'A-001',
+        title: '作品',
+        category: null,
+        subject: null,
+        photos: [],
+        score: { values: { a: 5 }, comment: '好', status: 'draft' as const, version: 1, updatedAt: '' },
+      },
+    ],
+  } as unknown as JudgingList;
+  const snap = {
+    scores: new Map(),
+    pending: new Set<string>(),
+    hold: null,
+    retryAt: null,
+    sending: false,
+    confirmedAt: null,
+  };
+
+  it('leaves measurement criteria to the organizers: not asked of the judge, not in the judge total', () => {
+    expect(judgedCriteria(list).map((c) => c.id)).toEqual(['a']);
+    const w = workView(list, snap, list.items[0]!);
+    expect(w.missing).toEqual([]);
+    expect(w.total).toBe(50);
+    expect([w.state, w.comment]).toEqual(['synced', '好']);
   });
 });

@@ -8,7 +8,7 @@ import { SubmitAllDialog } from './SubmitAllDialog';
 import { SyncStatus, WorkStateLabel } from './SyncStatus';
 import { JudgingGate } from './JudgingGate';
 import { useJudging } from './useJudging';
-import { formatTotal, isSubmitted, workViews } from './works';
+import { formatTotal, isSubmitted, judgedCriteria, workViews } from './works';
 
 /** The judge's work list: progress, the device's sync state, one tile per work by its anonymous code. */
 export function JudgePage() {
@@ -87,7 +87,7 @@ function WorkList() {
       {asking && (
         <SubmitAllDialog
           works={works}
-          criteria={list.rubric.criteria}
+          criteria={judgedCriteria(list)}
           onClose={(count) => {
             setAsking(false);
             if (count) setNotice(t('submitAll.done', { count }));

@@ -21,7 +21,7 @@ import { prefetchImages } from './prefetch';
 import { missingCriteria, stepValue, typeDigit } from './scoring';
 import { SyncStatus, WorkStateLabel } from './SyncStatus';
 import { useJudging } from './useJudging';
-import { formatTotal, photoUrl, workView } from './works';
+import { formatTotal, judgedCriteria, photoUrl, workView } from './works';
 
 const PREFETCH_AHEAD = 3;
 
@@ -71,7 +71,7 @@ function ScoreScreen({ list, index }: { list: JudgingList; index: number }) {
   const { contestId, sync, snap, refreshEntry } = useJudging();
   const item = list.items[index]!;
   const entryId = item.entryId;
-  const criteria = list.rubric.criteria;
+  const criteria = judgedCriteria(list);
   const work = workView(list, snap, item);
   const judging = list.contest.status === 'judging';
   const locked = work.state === 'submitted' || work.state === 'submitting';
@@ -215,9 +215,7 @@ function ScoreScreen({ list, index }: { list: JudgingList; index: number }) {
         {item.title && <p className="score-work-title">{item.title}</p>}
         <SyncStatus />
 
-        {work.score?.conflict && (
-          <ConflictPanel score={work.score} criteria={list.rubric.criteria} entryId={entryId} />
-        )}
+        {work.score?.conflict && <ConflictPanel score={work.score} criteria={criteria} entryId={entryId} />}
         {work.score?.rejected && work.state === 'rejected' && (
           <p className="notice notice-error" role="alert">
             {work.score.rejected.status === 403 || work.score.rejected.status === 404

@@ -15,8 +15,16 @@ export type WorkView = {
   missing: Criterion[];
 };
 
+/**
+ * The criteria a judge scores: measurement criteria (times, counts) are recorded once per entry by the
+ * organizers, not by judges, and the engine's judge total leaves them out too.
+ */
+export function judgedCriteria(list: JudgingList): Criterion[] {
+  return list.rubric.criteria.filter((c) => c.kind !== 'measurement');
+}
+
 export function workView(list: JudgingList, snap: SyncSnapshot, item: JudgingItem): WorkView {
-  const criteria = list.rubric.criteria;
+  const criteria = judgedCriteria(list);
   const stored = snap.scores.get(item.entryId);
   const score: LocalScore | null =
     stored ??
