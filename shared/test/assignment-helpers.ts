@@ -32,7 +32,9 @@ export const entry = (id: string, school: string | null, category: string | null
 });
 
 /** Judge ids per entry, sorted. */
-export function judgesOf(assignments: readonly { entryId: string; judgeId: string }[]): Map<string, string[]> {
+export function judgesOf(
+  assignments: readonly { entryId: string; judgeId: string }[],
+): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const a of assignments) {
     const list = out.get(a.entryId) ?? [];
@@ -94,4 +96,51 @@ export function expectValidPlan(
     expect(p.needed).toBe(needed);
     expect(p.got).toBe(perEntry.get(p.entryId)?.length ?? 0);
   }
+}
+
+/**
+ * Reference check that a plan's loads are as even as the conflicts allow: no chain of single-entry hand-overs
+ * (judge a gives one of its entries to b, who may take it and does not have it; b gives one to c; ...) leads
+ * from a judge to another judge with at least two entries fewer. Such a chain would even the loads out, so its
+ * absence is what "balanced whenever the conflicts allow" means; judges are compared within `groupOf`.
+ */
+export function improvingChain(
+  plan: AssignmentPlan,
+  input: { entries: TEntry[]; judges: TJudge[] },
+  groupOf: (judge: TJudge) => string = () => 'pool',
+): string[] | null {
+  const entries = new Map(input.entries.map((e) => [e.id, e]));
+  const holders = judgesOf(plan.assignments);
+  const held = new Map<string, string[]>();
+  for (const a of plan.assignments) held.set(a.judgeId, [...(held.get(a.judgeId) ?? []), a.entryId]);
+  const load = (id: string) => held.get(id)?.length ?? 0;
+  for (const from of input.judges) {
+    // Breadth-first over judges of the same group reachable by hand-overs.
+    const group = groupOf(from);
+    const prev = new Map<string, string>([[from.id, '']]);
+    const queue = [from];
+    while (queue.length) {
+      const a = queue.shift()!;
+      if (load(a.id) <= load(from.id) - 2) {
+        const path = [a.id];
+        for (let p = prev.get(a.id)!; p; p = prev.get(p)!) path.unshift(p);
+        return path;
+      }
+      for (const entryId of held.get(a.id) ?? []) {
+        const e = entries.get(entryId)!;
+        for (const b of input.judges) {
+          if (
+            prev.has(b.id) ||
+            groupOf(b) !== group ||
+            hasConflict(b, e) ||
+            holders.get(entryId)!.includes(b.id)
+          )
+            continue;
+          prev.set(b.id, a.id);
+          queue.push(b);
+        }
+      }
+    }
+  }
+  return null;
 }
