@@ -8,6 +8,7 @@ import {
   readPlanForm,
   readWhole,
   samePlanInput,
+  withJudgeNames,
 } from '../src/organize/assign/logic';
 
 const load = (judgeId: string, name: string, panelId: string | null, count: number) => ({
@@ -91,5 +92,16 @@ describe('assignment screen helpers', () => {
     expect(attachmentName('attachment; filename="a.pdf"', 'x.pdf')).toBe('a.pdf');
     expect(attachmentName(null, 'x.pdf')).toBe('x.pdf');
     expect(attachmentName("attachment; filename*=UTF-8''%E4%ZZ", 'x.pdf')).toBe('x.pdf');
+  });
+
+  it('puts the names of judges into reasons that name them by id', () => {
+    const id = '65f0a1b2c3d4e5f6a7b8c9d0';
+    const names = new Map([[id, '小刘']]);
+    expect(withJudgeNames(`小学组评审：接替退出的评委（${id}）未完成的评审；`, names)).toBe(
+      '小学组评审：接替退出的评委（小刘）未完成的评审；',
+    );
+    expect(withJudgeNames('评委（65f0a1b2c3d4e5f6a7b8c9d1）', names)).toBe(
+      '评委（65f0a1b2c3d4e5f6a7b8c9d1）',
+    );
   });
 });

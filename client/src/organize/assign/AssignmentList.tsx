@@ -7,6 +7,7 @@ import { ErrorNotice, Loading } from '../../components/Status';
 import { useLanguage } from '../../i18n';
 import { formatNumber } from '../../localized';
 import { useOrganize } from '../context';
+import { withJudgeNames } from './logic';
 import { useFetched } from './useFetched';
 
 export const LIST_PAGE = 50;
@@ -73,6 +74,7 @@ export function AssignmentList({
     setParam({ entry: typed.trim() });
   };
 
+  const judgeNames = new Map(judges.map((j) => [j.id, j.name]));
   const pages = data ? Math.max(1, Math.ceil(data.total / LIST_PAGE)) : 1;
   const n = (x: number) => formatNumber(x, lng);
 
@@ -171,42 +173,42 @@ export function AssignmentList({
                         )}
                       </td>
                       <td className="org-nowrap">{t(`scoreStatus.${a.scoreStatus ?? 'none'}`)}</td>
-                      <td className="asg-why">{a.explanation}</td>
+                      <td className="asg-why">{withJudgeNames(a.explanation, judgeNames)}</td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             </div>
           )}
-          <nav className="org-pager" aria-label={t('list.pager')}>
-            <button
-              type="button"
-              className="button button-secondary"
-              disabled={page <= 1}
-              onClick={() => goTo(page - 1)}
-            >
-              {t('list.previous')}
-            </button>
-            <p aria-live="polite">
-              {data.total === 0
-                ? t('list.count0')
-                : t('list.range', {
-                    from: n(data.offset + 1),
-                    to: n(data.offset + data.assignments.length),
-                    total: n(data.total),
-                    page: n(page),
-                    pages: n(pages),
-                  })}
-            </p>
-            <button
-              type="button"
-              className="button button-secondary"
-              disabled={page >= pages}
-              onClick={() => goTo(page + 1)}
-            >
-              {t('list.next')}
-            </button>
-          </nav>
+          {data.total > 0 && (
+            <nav className="org-pager" aria-label={t('list.pager')}>
+              <button
+                type="button"
+                className="button button-secondary"
+                disabled={page <= 1}
+                onClick={() => goTo(page - 1)}
+              >
+                {t('list.previous')}
+              </button>
+              <p aria-live="polite">
+                {t('list.range', {
+                  from: n(data.offset + 1),
+                  to: n(data.offset + data.assignments.length),
+                  total: n(data.total),
+                  page: n(page),
+                  pages: n(pages),
+                })}
+              </p>
+              <button
+                type="button"
+                className="button button-secondary"
+                disabled={page >= pages}
+                onClick={() => goTo(page + 1)}
+              >
+                {t('list.next')}
+              </button>
+            </nav>
+          )}
         </>
       )}
     </section>

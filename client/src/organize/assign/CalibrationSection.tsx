@@ -66,7 +66,7 @@ export function CalibrationSection({
     const judges = [...data.judges].sort(
       (a, b) =>
         order(a.panelId) - order(b.panelId) ||
-        (b.meanDeviation ?? -Infinity) - (a.meanDeviation ?? -Infinity) ||
+        byDeviation(a.meanDeviation, b.meanDeviation) ||
         a.name.localeCompare(b.name, 'zh'),
     );
     const limit = deviationLimit(judges.map((j) => j.meanDeviation));
@@ -117,7 +117,6 @@ export function CalibrationSection({
                     {j.meanDeviation === null ? '—' : formatSigned(j.meanDeviation, lng)}
                     {j.meanDeviation !== null && j.meanDeviation !== 0 && (
                       <span className="visually-hidden">
-                        {' '}
                         {j.meanDeviation > 0 ? t('calibration.higher') : t('calibration.lower')}
                       </span>
                     )}
@@ -247,6 +246,10 @@ export function CalibrationSection({
     </section>
   );
 }
+
+/** Highest deviation first; judges without one (nothing comparable scored yet) last. */
+const byDeviation = (a: number | null, b: number | null) =>
+  a === null ? (b === null ? 0 : 1) : b === null ? -1 : b - a;
 
 const deviationClass = (v: number | null) =>
   v === null || v === 0 ? '' : v > 0 ? 'asg-dev-high' : 'asg-dev-low';

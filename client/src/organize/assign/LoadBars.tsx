@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { JudgeLoadView, Panel } from '@pingxuan/shared';
 import { useLanguage } from '../../i18n';
@@ -22,6 +23,8 @@ export function LoadBars({
 }) {
   const { t } = useTranslation('assign');
   const lng = useLanguage();
+  // Several sections show loads at once: heading ids must stay unique on the page.
+  const prefix = useId();
   const n = (x: number) => formatNumber(x, lng);
   if (loads.length === 0) return <p className="empty">{t('loads.none')}</p>;
   const groups = groupLoads(
@@ -40,7 +43,7 @@ export function LoadBars({
   return (
     <div className="asg-loads">
       {groups.map((g) => {
-        const headingId = `loads-${g.id}`;
+        const headingId = `${prefix}-loads-${g.id}`;
         return (
           <section key={g.id} className="asg-load-group" aria-labelledby={headingId}>
             <div className="asg-load-head">

@@ -167,3 +167,11 @@ export function attachmentName(header: string | null, fallback: string): string 
   const plain = /filename\s*=\s*"([^"]*)"/i.exec(header) ?? /filename\s*=\s*([^;]+)/i.exec(header);
   return plain?.[1]?.trim() || fallback;
 }
+
+/**
+ * The server's reasons name a replaced judge by id ("接替退出的评委（65f…）"): shown with the judge's name
+ * where the page knows it.
+ */
+export function withJudgeNames(text: string, names: ReadonlyMap<string, string>): string {
+  return text.replace(/\b[0-9a-f]{24}\b/g, (id) => names.get(id) ?? id);
+}
