@@ -7,6 +7,8 @@ import { HttpError, unauthorized } from '../http/errors.js';
 import { body } from '../http/validate.js';
 import { AccountsService, type SessionTicket } from './accounts.service.js';
 
+const textOrEmpty = (v: unknown) => (typeof v === 'string' ? v : '');
+
 export function accountsRoutes(ctx: AppContext): Router {
   const router = Router();
   const accounts = new AccountsService(ctx);
@@ -27,7 +29,8 @@ export function accountsRoutes(ctx: AppContext): Router {
     limit: ctx.config.loginRateLimit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String(req.body?.username ?? req.body?.code ?? '').slice(0, 64).toLowerCase()}`,
+    // Runs before validation: a name that is not a string (an object with its own toString) must not throw.
+    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${textOrEmpty(req.body?.username ?? req.body?.code).slice(0, 64).toLowerCase()}`,
     handler: (_req, res, _next, options) =>
       res.status(options.statusCode).json({ error: { code: 'rate_limited', message: 'Too many sign-in attempts; try again later' } }),
   });
