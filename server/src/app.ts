@@ -23,6 +23,7 @@ import { resultsRoutes } from './results/results.routes.js';
 import { publicRoutes } from './public/public.routes.js';
 import { progressRoutes } from './progress/progress.routes.js';
 import { assignmentsRoutes } from './assignments/assignments.routes.js';
+import { advancementRoutes } from './advancement/advancement.routes.js';
 import { certificatesRoutes } from './certificates/certificates.routes.js';
 
 export type AppDeps = {
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps): Express & { locals: { ctx: AppContext 
   api.use(publicRoutes(ctx));
   api.use(progressRoutes(ctx));
   api.use(assignmentsRoutes(ctx));
+  api.use(advancementRoutes(ctx));
   api.use((_req, _res, next) => next(notFound('API route')));
   app.use('/api', api);
 

@@ -109,6 +109,7 @@ export const ACCESS_TABLE: Record<string, Rule> = {
   'POST /api/contests/:contestId/assignments/extra': { allow: organizers },
   'GET /api/contests/:contestId/assignments/calibration': { allow: organizers },
   'POST /api/contests/:contestId/assignments/calibration/release': { allow: organizers },
+  'POST /api/contests/:contestId/advancement': { allow: organizers },
 
   // Results and certificates
   'GET /api/contests/:contestId/results': { allow: organizers },

@@ -18,6 +18,7 @@ import {
   type RubricInputSchema,
 } from '@pingxuan/shared';
 import type { AppContext } from '../context.js';
+import { currentRoundId } from './rounds.js';
 import { ResultsService } from '../results/results.service.js';
 import type { AuditActor } from '../audit/audit.service.js';
 import { canonicalJson } from '../audit/audit.service.js';
@@ -43,7 +44,9 @@ export function contestView(c: ContestDoc & Timestamped): Contest {
     categories: named(c.categories),
     subjects: named(c.subjects),
     rounds: named(c.rounds),
+    currentRoundId: c.rounds.length ? currentRoundId(c) : null,
     status: c.status as ContestStatus,
+    publishedAt: c.publishedAt ? iso(c.publishedAt) : null,
     settings: c.settings as ContestSettings,
     version: c.version,
     createdAt: iso(c.createdAt),

@@ -134,7 +134,10 @@ export const ContestSchema = z.object({
   categories: z.array(CategorySchema),
   subjects: z.array(CategorySchema),
   rounds: z.array(RoundSchema),
+  /** The round being judged (the first until entries advance). */
+  currentRoundId: z.string().nullable(),
   status: ContestStatusSchema,
+  publishedAt: z.string().nullable(),
   settings: ContestSettingsSchema,
   version: z.number(),
   createdAt: z.string(),

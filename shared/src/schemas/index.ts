@@ -7,3 +7,4 @@ export * from './judge.js';
 export * from './score.js';
 export * from './results.js';
 export * from './assignments.js';
+export * from './advancement.js';
