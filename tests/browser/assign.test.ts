@@ -290,10 +290,29 @@ describe.skipIf(!haveChromium)('assignment screen in the browser', () => {
     await dialog.getByText('新增 62 条分配，保留 0 条，移除 0 条。').waitFor();
     await dialog.getByText('先评 2 件校准作品：在你放开之前，评委只能看到校准作品。').waitFor();
     await dialog.getByText(`使用预览时的随机种子 ${seed}，并记入操作日志。`).waitFor();
+
+    // Someone else ends judging meanwhile: the server's 409 is shown in the dialog, and nothing is written.
+    await setStatus('review');
+    await dialog.getByRole('button', { name: '应用方案' }).click();
+    const alert = dialog.getByRole('alert');
+    await alert.getByText('操作未完成：与比赛的当前状态冲突（409）。').waitFor();
+    await alert.getByText('比赛当前所处的阶段不允许这项操作。').waitFor();
+    await alert
+      .getByText(
+        /服务器说明：Assigning judges is possible while the contest is draft or judging; it is review/,
+      )
+      .waitFor();
+    await page.locator('.org-head .badge', { hasText: '审核中' }).waitFor();
+    expect(await assignments()).toHaveLength(0);
+
+    // Back to judging, the same confirmation goes through.
+    await setStatus('judging');
     await dialog.getByRole('button', { name: '应用方案' }).click();
     await dialog.waitFor({ state: 'detached' });
-    const applied = plan.getByRole('status');
+    await page.locator('.org-head .badge', { hasText: '评审中' }).waitFor();
+    const applied = plan.locator('.asg-applied');
     await applied.getByText('分配方案已应用。').waitFor();
+    await plan.getByRole('status').getByText('分配方案已应用。').waitFor({ state: 'attached' });
     expect(await applied.locator('.asg-seed').textContent()).toBe(String(seed));
 
     // What was written is the previewed plan: same seed, same loads.

@@ -30,7 +30,7 @@ export function ExtraSection({
 }) {
   const { t } = useTranslation('assign');
   const lng = useLanguage();
-  const { contest } = useOrganize();
+  const { contest, reloadContest } = useOrganize();
   const judging = contest.status === 'judging';
   const [form, setForm] = useState<ExtraForm>({
     boundary: true,
@@ -95,7 +95,9 @@ export function ExtraSection({
       setConfirming(false);
       onAdded();
     } catch (err) {
-      setConfirmError(asApiError(err));
+      const e = asApiError(err);
+      setConfirmError(e);
+      if (e.status === 409) reloadContest();
     } finally {
       setApplying(false);
     }
@@ -191,8 +193,11 @@ export function ExtraSection({
           </p>
         </div>
       )}
+      <p className="visually-hidden" role="status">
+        {o && t('extra.previewReady', { flagged: o.flagged, n: o.counts.added })}
+      </p>
       {o && shown && (
-        <div className="asg-outcome" aria-live="polite">
+        <div className="asg-outcome">
           <div className="asg-outcome-head">
             <h3>{t('extra.previewTitle')}</h3>
             <button

@@ -26,7 +26,7 @@ export function PlanSection({
   onApplied: () => void;
 }) {
   const { t } = useTranslation('assign');
-  const { contest } = useOrganize();
+  const { contest, reloadContest } = useOrganize();
   const [form, setForm] = useState<PlanForm>({
     scope: 'panel',
     judgesPerEntry: String(contest.settings?.judgesPerEntry ?? 5),
@@ -87,8 +87,12 @@ export function PlanSection({
       setShown({ input: preview.input, outcome });
       setConfirming(false);
       onApplied();
+      if (applyError?.status === 409) reloadContest();
     } catch (err) {
-      setApplyError(asApiError(err));
+      const e = asApiError(err);
+      setApplyError(e);
+      // The contest may have moved on elsewhere: show its stage as it is now.
+      if (e.status === 409) reloadContest();
     } finally {
       setApplying(false);
     }
@@ -174,8 +178,15 @@ export function PlanSection({
       </form>
       {error && <Problem error={error} hint={hintFor(t, error)} />}
 
+      <p className="visually-hidden" role="status">
+        {shown &&
+          t(shown.outcome.dryRun ? 'plan.previewReady' : 'plan.applied', {
+            n: shown.outcome.counts.assignments,
+            problems: shown.outcome.problemCount,
+          })}
+      </p>
       {shown && (
-        <div className="asg-outcome" aria-live="polite">
+        <div className="asg-outcome">
           {shown.outcome.dryRun ? (
             <>
               <div className="asg-outcome-head">
@@ -195,7 +206,7 @@ export function PlanSection({
               {stale && <p className="notice notice-waiting">{t('plan.stale')}</p>}
             </>
           ) : (
-            <div className="notice notice-info asg-applied" role="status">
+            <div className="notice notice-info asg-applied">
               <p>
                 <strong>{t('plan.applied')}</strong>
               </p>

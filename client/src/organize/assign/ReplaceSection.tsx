@@ -28,7 +28,7 @@ export function ReplaceSection({
 }) {
   const { t } = useTranslation('assign');
   const lng = useLanguage();
-  const { contest } = useOrganize();
+  const { contest, reloadContest } = useOrganize();
   const [judgeId, setJudgeId] = useState('');
   const [shown, setShown] = useState<Shown | null>(null);
   const [done, setDone] = useState<Shown | null>(null);
@@ -80,7 +80,9 @@ export function ReplaceSection({
       setConfirming(false);
       onReplaced();
     } catch (err) {
-      setConfirmError(asApiError(err));
+      const e = asApiError(err);
+      setConfirmError(e);
+      if (e.status === 409) reloadContest();
     } finally {
       setApplying(false);
     }
@@ -138,8 +140,11 @@ export function ReplaceSection({
           </p>
         </div>
       )}
+      <p className="visually-hidden" role="status">
+        {shown && t('replace.previewReady', { name: shown.judge.name, moved: shown.outcome.counts.removed })}
+      </p>
       {shown && (
-        <div className="asg-outcome" aria-live="polite">
+        <div className="asg-outcome">
           <div className="asg-outcome-head">
             <h3>{t('replace.previewTitle', { name: shown.judge.name })}</h3>
             <button
