@@ -7,6 +7,7 @@ import { ensureInstalled, root, run, step } from './lib.mjs';
 const PROOFS = {
   load: 'tests/proof/load.ts',
   faults: 'tests/proof/faults.ts',
+  hostile: 'tests/api/fuzz/proof.ts',
 };
 
 const asked = process.argv.slice(2);
