@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createApp, prepareDatabase } from './app.js';
 import { loadConfig } from './config.js';
 import { NoDatabaseError, openDatabase } from './db/database.js';
+import { repairScoreAudit } from './scores/scores.service.js';
 import { seedDemo } from './seed/demo.js';
 import { generateDemoPhotos } from './seed/photos.js';
 
@@ -21,6 +22,9 @@ async function main() {
     .asPromise();
   const app = createApp({ conn, config, logger });
   await prepareDatabase(app.locals.ctx.models);
+  // Score changes whose audit event a crash cut off get it now, before any new change.
+  const repaired = await repairScoreAudit(app.locals.ctx);
+  if (repaired) logger.warn({ repaired }, 'appended the audit events of score changes cut off by the last stop');
   const demo = await seedDemo(app.locals.ctx);
 
   const server = app.listen(config.port, config.host, () => {

@@ -27,6 +27,8 @@ export type Child = {
   url: string;
   port: number;
   pid: number;
+  /** The child's ready message (server-child.mjs adds `repaired`: audit events appended at start-up). */
+  ready: { port: number; repaired?: number };
   /** Lines the child wrote (stdout and stderr), for the report. */
   output: string[];
   /** Resolves when the process has exited, however it ended. */
@@ -85,20 +87,22 @@ export async function forkChild(
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.once('exit', () => resolve());
   });
-  const port = await new Promise<number>((resolve, reject) => {
+  const ready = await new Promise<Child['ready']>((resolve, reject) => {
     const onExit = (code: number | null, signal: string | null) =>
       reject(new Error(`${script} exited (${code ?? signal}) before listening:\n${output.join('\n')}`));
     child.once('exit', onExit);
-    child.on('message', (m: { ready?: boolean; port?: number }) => {
+    child.on('message', (m: { ready?: boolean; port?: number; repaired?: number }) => {
       if (!m.ready) return;
       child.off('exit', onExit);
-      resolve(m.port!);
+      resolve({ port: m.port!, repaired: m.repaired });
     });
   });
+  const { port } = ready;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     pid: child.pid!,
+    ready,
     output,
     exited,
     kill9: async () => {

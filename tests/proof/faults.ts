@@ -102,6 +102,8 @@ export type FaultReport = {
   audit: { ok: boolean; count: number; reason?: string };
   /** Applied score changes without their audit event (a kill between the score write and the audit append). */
   auditMissing: number;
+  /** Audit events the server appended at each restart for changes a kill had cut off from theirs. */
+  auditRepaired: number[];
   /** First problems found, for the log. */
   problems: string[];
 };
@@ -131,6 +133,7 @@ export type Ack = {
 class ServerUnderTest {
   child: Child | null = null;
   output: string[] = [];
+  repaired: number[] = [];
   constructor(
     private readonly env: Record<string, string>,
     private readonly tsx: boolean,
@@ -151,6 +154,7 @@ class ServerUnderTest {
       }
     }
     this.output = this.child.output;
+    this.repaired.push(this.child.ready.repaired ?? 0);
     return Math.round(performance.now() - t0);
   }
   async kill9() {
@@ -527,6 +531,7 @@ export async function runFaults(options: Partial<FaultOptions> = {}): Promise<Fa
       unacknowledgedApplied,
       audit,
       auditMissing,
+      auditRepaired: server.repaired.slice(1),
       problems,
     };
     const fmt = (r: Record<string, number>) =>
@@ -546,7 +551,7 @@ export async function runFaults(options: Partial<FaultOptions> = {}): Promise<Fa
       `[faults] database: ${report.scores} score documents; duplicates ${duplicateDocs}; applied twice ${doubleApplied}; lost ${lost}; applied but never acknowledged ${unacknowledgedApplied}`,
     );
     log(
-      `[faults] audit chain: ${audit.ok ? `verifies (${audit.count} events)` : `BROKEN at ${JSON.stringify(audit)}`}; score changes without an audit event: ${auditMissing}`,
+      `[faults] audit chain: ${audit.ok ? `verifies (${audit.count} events)` : `BROKEN at ${JSON.stringify(audit)}`}; score changes without an audit event: ${auditMissing} (appended at the restarts: ${report.auditRepaired.join(', ')})`,
     );
     const childErrors = childOutput.filter((l) => /"level":(50|60)|Error/.test(l));
     if (childErrors.length)
@@ -570,6 +575,7 @@ export function parseFaultArgs(argv: string[]): Partial<FaultOptions> {
       kills: { type: 'string' },
       'entries-per-judge': { type: 'string' },
       seed: { type: 'string' },
+      'min-acks': { type: 'string' },
       src: { type: 'boolean' },
     },
   });
@@ -588,6 +594,7 @@ export function parseFaultArgs(argv: string[]): Partial<FaultOptions> {
   set('kills', int('kills', values.kills, 0));
   set('entriesPerJudge', int('entries-per-judge', values['entries-per-judge'], 1));
   set('seed', int('seed', values.seed, 0));
+  set('minAcksBetweenKills', int('min-acks', values['min-acks'], 0));
   if (values.src) out.build = 'src';
   return out;
 }

@@ -3,7 +3,7 @@
 // calls createApp and listens. Killing it with SIGKILL is the fault the proofs inject.
 // Env: PROOF_DB_URI (with the database name), PROOF_DB_MAJORITY=1 for a replica set, PROOF_PORT,
 // PROOF_SERVER (module path), PROOF_LOG_LEVEL (default silent), PROOF_COUNT_COMMANDS=1 to count the database
-// commands the requests make. Tells the parent { ready, port } over IPC; answers { type: 'commands' } with
+// commands the requests make. Tells the parent { ready, port, repaired } over IPC; answers { type: 'commands' } with
 // { commands: { <name>: { n, ms } } } so far.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -11,7 +11,9 @@ import mongoose from 'mongoose';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const serverModule = path.resolve(here, '../..', process.env.PROOF_SERVER || 'server/dist/index.js');
-const { createApp, prepareDatabase, testConfig } = await import(pathToFileURL(serverModule).href);
+const { createApp, prepareDatabase, repairScoreAudit, testConfig } = await import(
+  pathToFileURL(serverModule).href
+);
 
 const uri = process.env.PROOF_DB_URI;
 if (!uri || !process.send) throw new Error('server-child runs only as a forked child with PROOF_DB_URI');
@@ -40,9 +42,11 @@ const app = createApp({
   }),
 });
 await prepareDatabase(app.locals.ctx.models);
+// As server/src/main.ts does: score changes whose audit event the last kill cut off get it before listening.
+const repaired = await repairScoreAudit(app.locals.ctx);
 
 const server = app.listen(Number(process.env.PROOF_PORT || 0), '127.0.0.1', () => {
-  process.send({ ready: true, port: server.address().port });
+  process.send({ ready: true, port: server.address().port, repaired });
 });
 server.on('error', (err) => {
   console.error(err);

@@ -41,6 +41,14 @@ const appliedKeySchema = new Schema(
       body: { type: Schema.Types.Mixed, required: true },
     },
     at: { type: Date, required: true },
+    /**
+     * False from the write until the change's audit event is appended: a crash in between leaves it false, and
+     * repairScoreAudit() appends the event at the next start-up. Keys stored before this field count as audited.
+     */
+    audited: { type: Boolean, default: true },
+    /** What the audit event needs to be written without the request: its action and who made the change. */
+    action: { type: String, default: null },
+    actor: { type: Schema.Types.Mixed, default: null },
   },
   { _id: false, minimize: false },
 );
@@ -68,6 +76,11 @@ scoreSchema.index({ contestId: 1, roundId: 1, judgeId: 1 });
 scoreSchema.index({ contestId: 1, roundId: 1, status: 1 });
 // Finds the score a key was applied to, whichever entry the retry names.
 scoreSchema.index({ contestId: 1, judgeId: 1, 'appliedKeys.key': 1 });
+// Only scores with a change still waiting for its audit event: what the start-up repair looks for.
+scoreSchema.index(
+  { 'appliedKeys.audited': 1 },
+  { partialFilterExpression: { 'appliedKeys.audited': false } },
+);
 
 export type AssignmentDoc = InferSchemaType<typeof assignmentSchema> & { _id: Types.ObjectId };
 export type ScoreDoc = InferSchemaType<typeof scoreSchema> & { _id: Types.ObjectId };

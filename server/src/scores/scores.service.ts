@@ -32,7 +32,15 @@ import { APPLIED_KEYS_KEPT, type ScoreDoc } from './scores.model.js';
 type Field = { path: string; message: string };
 type Timestamped = { createdAt?: Date | null; updatedAt?: Date | null };
 type StoredScore = ScoreDoc & Timestamped;
-type AppliedKey = { key: string; requestHash: string; response: { status: number; body: JudgeScore } };
+type AppliedKey = {
+  key: string;
+  requestHash: string;
+  response: { status: number; body: JudgeScore };
+  at: Date;
+  audited?: boolean;
+  action?: string | null;
+  actor?: AuditActor | null;
+};
 
 /** What a score write answers; `replayed` when it is the stored answer to an earlier request with the same key. */
 export type WriteResult = { status: number; body: JudgeScore; replayed: boolean };
@@ -135,6 +143,63 @@ function invalidValues(criteria: readonly Criterion[], values: Record<string, nu
 
 const fieldsError = (message: string, fields: Field[]) =>
   badRequest(`${message}: ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`, fields);
+
+/** Marks an applied key's audit event as written; if this fails, the repair would write the event a second time. */
+async function markAudited(ctx: AppContext, scoreId: unknown, key: string) {
+  try {
+    await ctx.models.Score.updateOne(
+      { _id: scoreId, 'appliedKeys.key': key },
+      { $set: { 'appliedKeys.$.audited': true } },
+      // Bookkeeping, not a change of the score: its updatedAt stays what the judge was answered.
+      { timestamps: false },
+    );
+  } catch (err) {
+    ctx.logger.error({ err, scoreId: String(scoreId), key }, 'could not mark a score change as audited');
+  }
+}
+
+/**
+ * Appends the audit events that a crash (or a failed append) cut off between a score change and its event,
+ * oldest first, and returns how many. Run at start-up before listening: a change still being written by a
+ * running server would otherwise be audited twice. The event is rebuilt from what the change stored: its
+ * answer (the state after), the answer before it when that is the version it started from, and who made it.
+ */
+export async function repairScoreAudit(ctx: AppContext): Promise<number> {
+  const docs = await ctx.models.Score.find({ 'appliedKeys.audited': false })
+    .select('+appliedKeys')
+    .lean<(Omit<StoredScore, 'appliedKeys'> & { appliedKeys: AppliedKey[] })[]>();
+  const pending = docs.flatMap((d) =>
+    d.appliedKeys.flatMap((a, i) => (a.audited === false ? [{ d, a, prev: d.appliedKeys[i - 1] }] : [])),
+  );
+  pending.sort((x, y) => x.a.at.getTime() - y.a.at.getTime());
+  for (const { d, a, prev } of pending) {
+    const identity = {
+      id: String(d._id),
+      contestId: String(d.contestId),
+      roundId: d.roundId,
+      entryId: String(d.entryId),
+      judgeId: String(d.judgeId),
+      createdAt: iso(d.createdAt),
+    };
+    const view = (b: JudgeScore) => ({
+      ...identity,
+      ...b,
+      submittedAt: b.status === 'submitted' ? (d.submittedAt?.toISOString() ?? b.updatedAt) : null,
+    });
+    const body = a.response.body;
+    const before = prev && prev.response.body.version === body.version - 1 ? view(prev.response.body) : null;
+    await ctx.audit.append({
+      actor: a.actor ?? null,
+      action: a.action ?? (body.status === 'submitted' ? 'score.submit' : 'score.save'),
+      contestId: identity.contestId,
+      target: { type: 'score', id: identity.id },
+      before,
+      after: { ...view(body), idempotencyKey: a.key, auditedAfterRestart: true },
+    });
+    await markAudited(ctx, d._id, a.key);
+  }
+  return pending.length;
+}
 
 export class ScoresService {
   constructor(private readonly ctx: AppContext) {}
@@ -447,7 +512,18 @@ export class ScoresService {
           $inc: { version: 1 },
           $push: {
             appliedKeys: {
-              $each: [{ key, requestHash: hash, response: { status, body }, at: now }],
+              // audited: false until the event is appended, so a crash in between is repaired at start-up.
+              $each: [
+                {
+                  key,
+                  requestHash: hash,
+                  response: { status, body },
+                  at: now,
+                  audited: false,
+                  action,
+                  actor,
+                },
+              ],
               $slice: -APPLIED_KEYS_KEPT,
             },
           },
@@ -474,7 +550,7 @@ export class ScoresService {
         current: now ? judgeScoreView(now) : null,
       });
     }
-    await this.auditAfterWrite({
+    const audited = await this.auditAfterWrite({
       actor,
       action,
       contestId: t.contestId,
@@ -482,22 +558,25 @@ export class ScoresService {
       before: current ? { ...scoreView(current) } : null,
       after: { ...scoreView(updated), idempotencyKey: key },
     });
+    if (audited) await markAudited(this.ctx, updated._id, key);
     return { status, body, replayed: false };
   }
 
   /**
    * The change is already stored and (with the key) acknowledged on any retry, so a failing audit append must
-   * not turn it into an error the client would retry with a new key; it is logged loudly with everything needed
-   * to append it by hand.
+   * not turn it into an error the client would retry with a new key; it is logged loudly, and the key, still
+   * marked unaudited, gets its event from repairScoreAudit() at the next start-up. True once appended.
    */
-  private async auditAfterWrite(event: AuditInput) {
+  private async auditAfterWrite(event: AuditInput): Promise<boolean> {
     try {
       await this.ctx.audit.append(event);
+      return true;
     } catch (err) {
       this.ctx.logger.error(
         { err, auditEvent: event },
-        'AUDIT APPEND FAILED after a score change was stored; append this event by hand',
+        'AUDIT APPEND FAILED after a score change was stored; it is appended at the next start-up (repairScoreAudit)',
       );
+      return false;
     }
   }
 
