@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ContestUpdateSchema, JudgeInputSchema, RubricInputSchema } from '@pingxuan/shared';
 import { ApiError } from '../src/api';
+import setupZh from '../src/i18n/setup.zh.json';
 import {
   batches,
   bilingual,
   describeIssue,
   describePath,
+  describeServerMessage,
   errorsUnder,
   indexUnder,
   issueErrors,
@@ -149,5 +151,34 @@ describe('set-up form helpers', () => {
       conflictEntryCodes: splitLines('R01, R02'),
     });
     expect(r.success).toBe(true);
+  });
+
+  it('names the server checks it knows in the reader words, each with a text of its own', () => {
+    const samples: [string, string, Record<string, string>][] = [
+      ['no entry with code "ZZ99" in this contest', 'noEntryCode', { code: 'ZZ99' }],
+      ['a panel named "第一评审组" already exists', 'panelTaken', { name: '第一评审组' }],
+      ['"judge1" is already a judge of this contest', 'alreadyJudge', { username: 'judge1' }],
+      ['the account "old" is disabled', 'accountDisabled', { username: 'old' }],
+      ['no such panel in this contest', 'noPanel', {}],
+      ['"flow" is not a criterion of any rubric', 'notCriterion', { id: 'flow' }],
+      ['no category "x" in this contest (primary, secondary)', 'noCategory', { id: 'x' }],
+      ['no subject "y" in this contest (none defined)', 'noSubject', { id: 'y' }],
+      ['code "R01" is already an entry of this contest', 'codeTaken', { code: 'R01' }],
+      ['entry codes are fixed once judging has started (judges know works by code)', 'codeFixed', {}],
+      [
+        'assigned judge(s) 评委甲, 评委乙 would have a conflict of interest; reassign them first',
+        'conflictAssigned',
+        { names: '评委甲, 评委乙' },
+      ],
+      ['not a judge of this contest', 'notJudge', {}],
+      ['评委甲 is deactivated', 'deactivated', {}],
+    ];
+    for (const [message, key, values] of samples) {
+      expect(describeServerMessage(message), message).toEqual({ key, values });
+      const text = (setupZh.server as Record<string, string>)[key];
+      expect(text, key).toBeTruthy();
+      for (const name of Object.keys(values)) expect(text).toContain(`{{${name}}}`);
+    }
+    expect(describeServerMessage('something new the server says')).toBeNull();
   });
 });

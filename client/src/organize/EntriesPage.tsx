@@ -18,7 +18,7 @@ import {
   Field,
   RefusalNotice,
   focusFirstInvalid,
-  refusal,
+  useRefusal,
   useCheck,
   type Refusal,
 } from './setup/ui';
@@ -391,6 +391,7 @@ function EditEntry({
   const lng = useLanguage();
   const { contest } = useOrganize();
   const check = useCheck();
+  const refusal = useRefusal();
   const [form, setForm] = useState({
     code: entry.code,
     title: entry.title,
@@ -562,6 +563,7 @@ function WithdrawEntry({
   const { t } = useTranslation('setup');
   const { contest } = useOrganize();
   const check = useCheck();
+  const refusal = useRefusal();
   const [reason, setReason] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [refused, setRefused] = useState<Refusal | null>(null);
@@ -631,6 +633,7 @@ function RestoreEntry({
   const { contest } = useOrganize();
   const [refused, setRefused] = useState<Refusal | null>(null);
   const [busy, setBusy] = useState(false);
+  const refusal = useRefusal();
   async function confirm() {
     setBusy(true);
     setRefused(null);

@@ -27,7 +27,7 @@ import {
   PanelEditDialog,
 } from './setup/judgeDialogs';
 import { SignInSheet } from './setup/SignInSheet';
-import { Field, RefusalNotice, focusFirstInvalid, refusal, useCheck, type Refusal } from './setup/ui';
+import { Field, RefusalNotice, focusFirstInvalid, useRefusal, useCheck, type Refusal } from './setup/ui';
 
 type Action =
   | { kind: 'create' }
@@ -342,6 +342,7 @@ function Panels({
   const lng = useLanguage();
   const { contest } = useOrganize();
   const check = useCheck();
+  const refusal = useRefusal();
   const [name, setName] = useState('');
   const [category, setCategory] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -442,7 +443,18 @@ function Panels({
         )}
         <div className="setup-inline-add">
           <Field label={t('panels.name')} error={errors.name} className="setup-grow">
-            {(p) => <input {...p} value={name} maxLength={100} onChange={(e) => setName(e.target.value)} />}
+            {(p) => (
+              <input
+                {...p}
+                value={name}
+                maxLength={100}
+                onChange={(e) => {
+                  setName(e.target.value);
+                  // A name refused as taken is no longer the name in the box.
+                  setErrors(({ name: _old, ...rest }) => rest);
+                }}
+              />
+            )}
           </Field>
           {contest.categories.length > 0 && (
             <Field label={t('panels.category')} error={errors.category}>

@@ -23,7 +23,8 @@ import {
   RefusalNotice,
   RowTools,
   focusFirstInvalid,
-  refusal,
+  updateThenFocus,
+  useRefusal,
   useAnnouncer,
   useCheck,
   type Refusal,
@@ -232,6 +233,7 @@ function RubricForm({
   const [announcer, announce] = useAnnouncer();
   const formRef = useRef<HTMLFormElement>(null);
   const check = useCheck();
+  const refusal = useRefusal();
 
   const setRows = (change: (r: Row[]) => Row[], keepErrors = false) => {
     setRowsState(change);
@@ -458,8 +460,7 @@ function RubricForm({
           disabled={rows.length >= MAX_CRITERIA}
           onClick={() => {
             const row = emptyRow();
-            setRows((list) => [...list, row]);
-            setTimeout(() => document.getElementById(`${row.key}-first`)?.focus(), 0);
+            updateThenFocus(() => setRows((list) => [...list, row]), `${row.key}-first`);
             announce(t('rubric.added', { n: rows.length + 1 }));
           }}
         >

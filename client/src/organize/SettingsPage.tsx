@@ -28,7 +28,8 @@ import {
   RefusalNotice,
   RowTools,
   focusFirstInvalid,
-  refusal,
+  updateThenFocus,
+  useRefusal,
   useAnnouncer,
   useCheck,
   type Refusal,
@@ -113,7 +114,8 @@ function payloadOf(
     }
     return tier;
   });
-  const settings: Record<keyof SettingsPatch, unknown> = {
+  // Keys left out (settings other screens own) stay as stored: the server replaces only the keys sent.
+  const settings: Partial<Record<keyof SettingsPatch, unknown>> = {
     aggregation: {
       method: f.method,
       trim: numberOrUndefined(f.trim),
@@ -202,6 +204,7 @@ function SettingsForm({ onSaved, onEdit }: { onSaved: () => void; onEdit: () => 
   const formRef = useRef<HTMLFormElement>(null);
   const check = useCheck();
   const criteria = useCriteria(contest);
+  const refusal = useRefusal();
   const draft = contest.status === 'draft';
   const published = contest.status === 'published';
 
@@ -601,11 +604,8 @@ function SettingsForm({ onSaved, onEdit }: { onSaved: () => void; onEdit: () => 
             disabled={published || form.tiers.length >= 20}
             onClick={() => {
               const key = rowKey();
-              setForm((f) => ({
-                ...f,
-                tiers: [...f.tiers, { key, id: '', zh: '', en: '', quota: '', percent: '', minScore: '' }],
-              }));
-              setTimeout(() => document.getElementById(`${key}-first`)?.focus(), 0);
+              const tier = { key, id: '', zh: '', en: '', quota: '', percent: '', minScore: '' };
+              updateThenFocus(() => setForm((f) => ({ ...f, tiers: [...f.tiers, tier] })), `${key}-first`);
               announce(t('settings.tierAdded', { n: form.tiers.length + 1 }));
             }}
           >
@@ -787,8 +787,7 @@ function NamedList({
           className="button button-secondary"
           onClick={() => {
             const key = rowKey();
-            onChange([...rows, { key, id: '', zh: '', en: '' }]);
-            setTimeout(() => document.getElementById(`${key}-first`)?.focus(), 0);
+            updateThenFocus(() => onChange([...rows, { key, id: '', zh: '', en: '' }]), `${key}-first`);
           }}
         >
           {kind === 'category' ? t('settings.addCategory') : t('settings.addSubject')}

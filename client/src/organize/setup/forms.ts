@@ -170,3 +170,45 @@ export function describePath(
   }
   return fields[path] ?? path;
 }
+
+export type ServerText = { key: ServerKey; values: Record<string, string> };
+type ServerKey =
+  | 'noEntryCode'
+  | 'panelTaken'
+  | 'alreadyJudge'
+  | 'accountDisabled'
+  | 'noPanel'
+  | 'notCriterion'
+  | 'noCategory'
+  | 'noSubject'
+  | 'codeTaken'
+  | 'codeFixed'
+  | 'conflictAssigned'
+  | 'notJudge'
+  | 'deactivated';
+
+/** The server's field messages (English, from its checks against the database) that have a name here. */
+const SERVER_MESSAGES: [RegExp, ServerKey, string[]][] = [
+  [/^no entry with code "(.+)" in this contest$/, 'noEntryCode', ['code']],
+  [/^a panel named "(.+)" already exists$/, 'panelTaken', ['name']],
+  [/^"(.+)" is already a judge of this contest$/, 'alreadyJudge', ['username']],
+  [/^the account "(.+)" is disabled$/, 'accountDisabled', ['username']],
+  [/^no such panel in this contest$/, 'noPanel', []],
+  [/^"(.+)" is not a criterion of any rubric$/, 'notCriterion', ['id']],
+  [/^no category "(.+?)" in this contest/, 'noCategory', ['id']],
+  [/^no subject "(.+?)" in this contest/, 'noSubject', ['id']],
+  [/^code "(.+)" is already an entry of this contest$/, 'codeTaken', ['code']],
+  [/^entry codes are fixed once judging has started/, 'codeFixed', []],
+  [/^assigned judge\(s\) (.+) would have a conflict of interest/, 'conflictAssigned', ['names']],
+  [/^not a judge of this contest$/, 'notJudge', []],
+  [/^(?:this judge|.+) is deactivated$/, 'deactivated', []],
+];
+
+/** A server field message in the reader's words when it is one of the known ones; null keeps it as sent. */
+export function describeServerMessage(message: string): ServerText | null {
+  for (const [re, key, names] of SERVER_MESSAGES) {
+    const m = re.exec(message);
+    if (m) return { key, values: Object.fromEntries(names.map((n, i) => [n, m[i + 1] ?? ''])) };
+  }
+  return null;
+}

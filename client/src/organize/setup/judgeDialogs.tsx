@@ -22,7 +22,7 @@ import {
   Field,
   RefusalNotice,
   focusFirstInvalid,
-  refusal,
+  useRefusal,
   useCheck,
   type Parser,
   type Refusal,
@@ -43,6 +43,7 @@ function listError(errors: FieldErrors, prefix: string, items: readonly string[]
 /** Saving a form in a dialog: errors for the fields, a refusal for the notice, focus on the first problem. */
 function useDialogForm(ref: RefObject<HTMLDivElement | null>) {
   const check = useCheck();
+  const refusal = useRefusal();
   const [errors, setErrors] = useState<FieldErrors>({});
   const [refused, setRefused] = useState<Refusal | null>(null);
   const [busy, setBusy] = useState(false);
@@ -419,6 +420,7 @@ export function JudgeActiveDialog({
   const { contest } = useOrganize();
   const [busy, setBusy] = useState(false);
   const [refused, setRefused] = useState<Refusal | null>(null);
+  const refusal = useRefusal();
   const path = `/contests/${seg(contest.id)}/judges/${seg(judge.id)}`;
   async function confirm() {
     setBusy(true);
@@ -629,6 +631,7 @@ export function AssignDialog({
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState(false);
   const [refused, setRefused] = useState<Refusal | null>(null);
+  const refusal = useRefusal();
   const active = judges.filter((j) => j.active);
   const inPanel = active.filter((j) => j.panelId === panel.id);
   const others = active.filter((j) => j.panelId !== panel.id);

@@ -1,8 +1,16 @@
 import { useCallback, useId, useState, type ReactNode } from 'react';
+import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import { asApiError, type ApiError } from '../../api';
 import { Problem } from '../Problem';
-import { describeIssue, issueErrors, serverErrors, type FieldErrors, type Issue } from './forms';
+import {
+  describeIssue,
+  describeServerMessage,
+  issueErrors,
+  serverErrors,
+  type FieldErrors,
+  type Issue,
+} from './forms';
 import '../setup.css';
 
 type Parsed<T> = { success: true; data: T } | { success: false; error: { issues: readonly Issue[] } };
@@ -39,13 +47,41 @@ export function useCheck() {
 
 /** A refused request: its field errors for the inputs, the rest for a notice. */
 export type Refusal = { error: ApiError; fields: FieldErrors };
-export const refusal = (err: unknown): Refusal => {
-  const error = asApiError(err);
-  return { error, fields: serverErrors(error) };
-};
+
+/**
+ * Reads a refusal: the field errors in the reader's words where the message is a known one (the
+ * server's own text stays in the notice), as sent otherwise.
+ */
+export function useRefusal(): (err: unknown) => Refusal {
+  const { t } = useTranslation('setup');
+  return useCallback(
+    (err: unknown) => {
+      // Each message has its own placeholders, which the typed t cannot match for a union of keys.
+      const text = t as unknown as (key: string, values: Record<string, string>) => string;
+      const error = asApiError(err);
+      const fields = Object.fromEntries(
+        Object.entries(serverErrors(error)).map(([path, message]) => {
+          const known = describeServerMessage(message);
+          return [path, known ? text(`server.${known.key}`, known.values) : message];
+        }),
+      );
+      return { error, fields };
+    },
+    [t],
+  );
+}
 /** A 409 that says someone else changed the record since it was read (the server sends it as it is now). */
 export const isStale = (e: ApiError | null | undefined): boolean =>
   e?.status === 409 && e.details.current !== undefined;
+
+/**
+ * Applies a state change at once and then focuses the element with `id` (a row just added, a button
+ * that moved), so keys typed right after the click land in it.
+ */
+export function updateThenFocus(update: () => void, id: string) {
+  flushSync(update);
+  document.getElementById(id)?.focus();
+}
 
 /** Moves focus to the first input marked invalid inside `root` once React has shown the errors. */
 export function focusFirstInvalid(root: HTMLElement | null) {
@@ -171,13 +207,12 @@ export function RowTools({
 }) {
   const { t } = useTranslation('setup');
   const move = (delta: -1 | 1) => {
-    onMove(delta);
     // The row is now elsewhere; the same button (or its partner at either end) keeps the focus.
     const next = index + delta;
     const same = delta < 0 ? 'up' : 'down';
     const other = delta < 0 ? 'down' : 'up';
     const atEnd = delta < 0 ? next === 0 : next === count - 1;
-    setTimeout(() => document.getElementById(`${rowId}-${atEnd ? other : same}`)?.focus(), 0);
+    updateThenFocus(() => onMove(delta), `${rowId}-${atEnd ? other : same}`);
   };
   return (
     <div className="setup-row-tools" role="group" aria-label={t('rows.tools', { name })}>
