@@ -25,6 +25,7 @@ import { progressRoutes } from './progress/progress.routes.js';
 import { assignmentsRoutes } from './assignments/assignments.routes.js';
 import { advancementRoutes } from './advancement/advancement.routes.js';
 import { certificatesRoutes } from './certificates/certificates.routes.js';
+import { measurementsRoutes } from './measurements/measurements.routes.js';
 
 export type AppDeps = {
   conn: Connection;
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps): Express & { locals: { ctx: AppContext 
   api.use(publicRoutes(ctx));
   api.use(progressRoutes(ctx));
   api.use(assignmentsRoutes(ctx));
+  api.use(measurementsRoutes(ctx));
   api.use(advancementRoutes(ctx));
   api.use((_req, _res, next) => next(notFound('API route')));
   app.use('/api', api);

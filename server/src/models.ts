@@ -7,6 +7,7 @@ import { judgeModels } from './judges/judges.model.js';
 import { scoreModels } from './scores/scores.model.js';
 import { resultModels } from './results/results.model.js';
 import { assignmentModels } from './assignments/assignments.model.js';
+import { measurementModels } from './measurements/measurements.model.js';
 import { advancementModels } from './advancement/advancement.model.js';
 
 /** Every model bound to one connection, so an app (or a test) owns its database. */
@@ -20,6 +21,7 @@ export function createModels(conn: Connection) {
     ...scoreModels(conn),
     ...resultModels(conn),
     ...assignmentModels(conn),
+    ...measurementModels(conn),
     ...advancementModels(conn),
   };
 }

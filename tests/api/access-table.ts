@@ -10,6 +10,8 @@ export const CALLERS = [
   'teacher',
   /** An active judge of the contest. */
   'judge',
+  /** A member of the contest with the role recorder (enters measured values). */
+  'recorder',
   /** An organizer of the contest. */
   'organizer',
   /** An organizer of another contest only. */
@@ -24,9 +26,10 @@ export type Rule = {
   allow: readonly Caller[];
   /**
    * Access that rests on more than the caller: a secret in the request (the teacher's feedback link, a judge's
-   * printed sign-in code, a password) or the contest being published (404 for everyone until then).
+   * printed sign-in code, a password) or the contest being published (404 for everyone until then), or the
+   * organizer having turned the venue scoreboard on (404 for everyone until then).
    */
-  gate?: 'feedbackToken' | 'signInCode' | 'password' | 'published';
+  gate?: 'feedbackToken' | 'signInCode' | 'password' | 'published' | 'scoreboard';
   /** Ends the caller's session, so it is tried on a session of its own. */
   endsSession?: true;
 };
@@ -50,7 +53,7 @@ export const ACCESS_TABLE: Record<string, Rule> = {
   // Contests, rubric, members
   'POST /api/contests': { allow: ['admin'] },
   'GET /api/contests': { allow: accounts },
-  'GET /api/contests/:contestId': { allow: ['teacher', 'judge', 'organizer', 'admin'] },
+  'GET /api/contests/:contestId': { allow: ['teacher', 'judge', 'recorder', 'organizer', 'admin'] },
   'PATCH /api/contests/:contestId': { allow: organizers },
   'POST /api/contests/:contestId/status': { allow: organizers },
   'GET /api/contests/:contestId/rounds/:roundId/rubric': { allow: ['judge', 'organizer', 'admin'] },
@@ -103,6 +106,12 @@ export const ACCESS_TABLE: Record<string, Rule> = {
   'GET /api/contests/:contestId/scores': { allow: organizers },
   'GET /api/contests/:contestId/progress': { allow: organizers },
 
+  // Measurements (skills contests): recorders enter values, organizers follow and decide them
+  'GET /api/contests/:contestId/recording': { allow: ['recorder'] },
+  'PUT /api/contests/:contestId/measurements/:entryId/:criterionId': { allow: ['recorder'] },
+  'GET /api/contests/:contestId/measurements': { allow: organizers },
+  'POST /api/contests/:contestId/measurements/:entryId/:criterionId/resolve': { allow: organizers },
+
   // Assignments
   'POST /api/contests/:contestId/assignments': { allow: organizers },
   'GET /api/contests/:contestId/assignments': { allow: organizers },
@@ -125,6 +134,7 @@ export const ACCESS_TABLE: Record<string, Rule> = {
   'GET /api/public/contests': { allow: everyone },
   'GET /api/public/contests/:contestId/winners': { allow: everyone, gate: 'published' },
   'GET /api/public/contests/:contestId/showcase': { allow: everyone, gate: 'published' },
+  'GET /api/public/contests/:contestId/scoreboard': { allow: everyone, gate: 'scoreboard' },
   'GET /api/public/contests/:contestId/entries/:entryId/photos/:photoId': {
     allow: everyone,
     gate: 'published',

@@ -54,6 +54,7 @@ const USERNAMES: Record<Exclude<Caller, 'anonymous'>, string> = {
   signedIn: 'acc-plain',
   teacher: 'acc-teacher',
   judge: 'acc-judge',
+  recorder: 'acc-recorder',
   organizer: 'acc-organizer',
   otherOrganizer: 'acc-other',
   admin: 'acc-admin',
@@ -193,6 +194,7 @@ async function seed() {
   };
   await member(contestId, USERNAMES.organizer, 'organizer');
   await member(contestId, USERNAMES.teacher, 'teacher');
+  await member(contestId, USERNAMES.recorder, 'recorder');
   const spareMembershipId = await member(contestId, 'acc-teacher-spare', 'teacher');
   await member(otherContestId, USERNAMES.otherOrganizer, 'organizer');
 
@@ -285,6 +287,7 @@ async function seed() {
     scoreId,
     membershipId: spareMembershipId,
     token: tokenOf('A01'),
+    criterionId: 'content',
   };
   spares = {
     judgeId: spareJudge.id,
@@ -404,6 +407,9 @@ describe('access to every route', () => {
           problems.push(`${route} as ${caller}: ${r.status}, the probe body went through`);
         if (rule.gate === 'published' && pattern.includes(':contestId') && r.status !== 404)
           problems.push(`${route} as ${caller}: ${r.status} for a contest in review`);
+        // The seeded contest never turns its scoreboard on.
+        if (rule.gate === 'scoreboard' && r.status !== 404)
+          problems.push(`${route} as ${caller}: ${r.status} for a contest without a scoreboard`);
         // Organizers follow live results; everyone else, and every open route, sees none.
         if (rule.gate || (caller !== 'organizer' && caller !== 'admin')) {
           const leaks = leaksIn(r, caller);

@@ -11,6 +11,8 @@ import {
   type ContestStatus,
   type ContestUpdate,
   type Criterion,
+  type CriterionKind,
+  type MeasurementRule,
   type Member,
   type MemberAdd,
   type Role,
@@ -64,7 +66,16 @@ function viewFor(c: ContestDoc & Timestamped, roles: Role[]): ContestForMember {
 
 function criterionView(c: RubricDoc['criteria'][number]): Criterion {
   const description = c.description?.en == null ? { zh: c.description?.zh ?? '' } : { zh: c.description.zh ?? '', en: c.description.en };
-  return { ...named([c])[0]!, description, weight: c.weight, maxScore: c.maxScore, step: c.step };
+  return {
+    ...named([c])[0]!,
+    description,
+    weight: c.weight,
+    maxScore: c.maxScore,
+    step: c.step,
+    // Absent on criteria stored without them (judgement by default), so those read back as they were written.
+    ...(c.kind ? { kind: c.kind as CriterionKind } : {}),
+    ...(c.rule ? { rule: c.rule as MeasurementRule } : {}),
+  };
 }
 
 export function rubricView(r: RubricDoc & Timestamped): Rubric & { id: string } {

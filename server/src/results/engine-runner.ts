@@ -1,7 +1,10 @@
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { computeResults, type ResultsInput, type ResultsOutput } from '@pingxuan/shared';
+import { computeResults, type MeasurementRule, type ResultsInput, type ResultsOutput } from '@pingxuan/shared';
+
+/** A rubric criterion as the engine takes it; measurement criteria carry their rule. */
+export type EngineCriterion = { id: string; weight: number; maxScore: number; kind?: 'measurement'; rule?: MeasurementRule };
 
 /**
  * Runs the scoring engine off the request thread. Scores travel as typed arrays (moved, not copied) and
@@ -9,15 +12,20 @@ import { computeResults, type ResultsInput, type ResultsOutput } from '@pingxuan
  * request thread only the copy of the answer.
  */
 type Packed = {
-  criteria: { id: string; weight: number; maxScore: number }[];
+  criteria: EngineCriterion[];
+  /** Indices into `criteria`: the judgement ones (columns of `values`), the measurement ones (of `measured`). */
+  judged: number[];
+  measures: number[];
   entryIds: string[];
   categories: (string | null)[];
   judgeIds: string[];
   scoreEntry: Int32Array;
   scoreJudge: Int32Array;
-  /** scores × criteria, NaN where a criterion is missing. */
+  /** scores × judgement criteria, NaN where a criterion is missing. */
   values: Float64Array;
-  rest: Omit<ResultsInput, 'rubric' | 'entries' | 'scores'>;
+  /** entries × measurement criteria, NaN where no value counts yet. */
+  measured: Float64Array;
+  rest: Omit<ResultsInput, 'rubric' | 'entries' | 'scores' | 'measurements'>;
 };
 
 export class ScoreTable {
@@ -29,14 +37,40 @@ export class ScoreTable {
   private scoreEntry: number[] = [];
   private scoreJudge: number[] = [];
   private values: number[] = [];
+  private measured: number[] = [];
+  private readonly judged: number[] = [];
+  private readonly measures: number[] = [];
+  private readonly measureIndex = new Map<string, number>();
 
-  constructor(readonly criteria: { id: string; weight: number; maxScore: number }[]) {}
+  constructor(readonly criteria: EngineCriterion[]) {
+    criteria.forEach((c, i) => {
+      if (c.kind === 'measurement') {
+        this.measureIndex.set(c.id, this.measures.length);
+        this.measures.push(i);
+      } else this.judged.push(i);
+    });
+  }
+
+  /** True when the rubric has measurement criteria, whose values come from addMeasurement. */
+  get measuring() {
+    return this.measures.length > 0;
+  }
 
   addEntry(id: string, category: string | null) {
     if (this.entryIndex.has(id)) return;
     this.entryIndex.set(id, this.entryIds.length);
     this.entryIds.push(id);
     this.categories.push(category);
+    for (let k = 0; k < this.measures.length; k++) this.measured.push(NaN);
+  }
+
+  /** The counted value of a measurement criterion; values of entries not added, or of other criteria, are left out. */
+  addMeasurement(entryId: string, criterionId: string, value: number) {
+    const e = this.entryIndex.get(entryId);
+    const k = this.measureIndex.get(criterionId);
+    if (e === undefined || k === undefined) return false;
+    this.measured[e * this.measures.length + k] = value;
+    return true;
   }
 
   hasEntry(id: string) {
@@ -55,8 +89,9 @@ export class ScoreTable {
     }
     this.scoreEntry.push(e);
     this.scoreJudge.push(j);
-    for (const c of this.criteria) {
-      const v = values[c.id];
+    // Judges score judgement criteria only; anything stored for a measurement criterion is not theirs to give.
+    for (const i of this.judged) {
+      const v = values[this.criteria[i]!.id];
       this.values.push(typeof v === 'number' ? v : NaN);
     }
     return true;
@@ -69,12 +104,15 @@ export class ScoreTable {
   pack(rest: Packed['rest']): Packed {
     return {
       criteria: this.criteria,
+      judged: this.judged,
+      measures: this.measures,
       entryIds: this.entryIds,
       categories: this.categories,
       judgeIds: this.judgeIds,
       scoreEntry: Int32Array.from(this.scoreEntry),
       scoreJudge: Int32Array.from(this.scoreJudge),
       values: Float64Array.from(this.values),
+      measured: Float64Array.from(this.measured),
       rest,
     };
   }
@@ -82,21 +120,37 @@ export class ScoreTable {
 
 /** Rebuilds the engine's input; the same function runs in the worker (as source text) and inline. */
 function unpack(p: Packed): ResultsInput {
-  const c = p.criteria.length;
+  const c = p.judged.length;
   const scores = new Array(p.scoreEntry.length);
   for (let i = 0; i < p.scoreEntry.length; i++) {
     const criteria: Record<string, number> = {};
     for (let k = 0; k < c; k++) {
       const v = p.values[i * c + k]!;
-      if (!Number.isNaN(v)) criteria[p.criteria[k]!.id] = v;
+      if (!Number.isNaN(v)) criteria[p.criteria[p.judged[k]!]!.id] = v;
     }
     scores[i] = { entryId: p.entryIds[p.scoreEntry[i]!]!, judgeId: p.judgeIds[p.scoreJudge[i]!]!, criteria };
+  }
+  // One record per entry with at least one counted value; a value missing leaves the entry incomplete.
+  const m = p.measures.length;
+  const measurements = [];
+  for (let e = 0; m > 0 && e < p.entryIds.length; e++) {
+    const criteria: Record<string, number> = {};
+    let any = false;
+    for (let k = 0; k < m; k++) {
+      const v = p.measured[e * m + k]!;
+      if (!Number.isNaN(v)) {
+        criteria[p.criteria[p.measures[k]!]!.id] = v;
+        any = true;
+      }
+    }
+    if (any) measurements.push({ entryId: p.entryIds[e]!, criteria });
   }
   return {
     ...p.rest,
     rubric: { criteria: p.criteria },
     entries: p.entryIds.map((id, i) => ({ id, category: p.categories[i] ?? null })),
     scores,
+    measurements,
   };
 }
 
@@ -151,6 +205,11 @@ export async function runEngine(table: ScoreTable, rest: Packed['rest']): Promis
   const id = nextId++;
   return new Promise<ResultsOutput>((resolve, reject) => {
     pending.set(id, { resolve, reject });
-    w.postMessage({ id, packed }, [packed.scoreEntry.buffer as ArrayBuffer, packed.scoreJudge.buffer as ArrayBuffer, packed.values.buffer as ArrayBuffer]);
+    w.postMessage({ id, packed }, [
+      packed.scoreEntry.buffer as ArrayBuffer,
+      packed.scoreJudge.buffer as ArrayBuffer,
+      packed.values.buffer as ArrayBuffer,
+      packed.measured.buffer as ArrayBuffer,
+    ]);
   });
 }

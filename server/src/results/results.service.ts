@@ -4,6 +4,7 @@ import {
   ENGINE_VERSION,
   type ContestSettings,
   type Distribution,
+  type MeasurementRule,
   type ResultsOutput,
 } from '@pingxuan/shared';
 import type { AppContext } from '../context.js';
@@ -16,7 +17,15 @@ import { ScoreTable, runEngine } from './engine-runner.js';
 import type { ResultRowDoc } from './results.model.js';
 
 type Localized = { zh: string; en?: string | null };
-export type CriterionInfo = { id: string; name: Localized; weight: number; maxScore: number };
+/** `kind` and `rule` only on measurement criteria (their points come from recorded values, not judges). */
+export type CriterionInfo = {
+  id: string;
+  name: Localized;
+  weight: number;
+  maxScore: number;
+  kind?: 'measurement';
+  rule?: MeasurementRule;
+};
 export type EntryInfo = {
   code: string;
   title: string;
@@ -67,11 +76,11 @@ export class ResultsService {
   }
 
   /**
-   * Runs the engine on the submitted scores of the round's active entries. Entries and scores are read
-   * with cursors into compact arrays (never a whole collection of documents at once).
+   * Runs the engine on the submitted scores and the counted measurements of the round's active entries.
+   * Entries and scores are read with cursors into compact arrays (never a whole collection of documents at once).
    */
   async compute(contest: ContestDoc, roundId = currentRoundId(contest)): Promise<Computed> {
-    const { Rubric, Entry, Score } = this.ctx.models;
+    const { Rubric, Entry, Score, Measurement } = this.ctx.models;
     const contestId = contest._id;
     const rubric = await Rubric.findOne({ contestId, roundId }).lean();
     if (!rubric || !rubric.criteria.length) throw conflict(`Round "${roundId}" has no rubric yet; there are no results to compute`, { roundId });
@@ -80,8 +89,9 @@ export class ResultsService {
       name: { zh: c.name?.zh ?? c.id, en: c.name?.en ?? null },
       weight: c.weight,
       maxScore: c.maxScore,
+      ...(c.kind === 'measurement' ? { kind: 'measurement' as const, rule: c.rule as MeasurementRule } : {}),
     }));
-    const table = new ScoreTable(criteria.map(({ id, weight, maxScore }) => ({ id, weight, maxScore })));
+    const table = new ScoreTable(criteria.map(({ id, weight, maxScore, kind, rule }) => ({ id, weight, maxScore, ...(kind ? { kind, rule } : {}) })));
     const entries = new Map<string, EntryInfo>();
     const entryCursor = Entry.find(
       { contestId, roundIds: roundId, status: 'active' },
@@ -109,6 +119,13 @@ export class ResultsService {
       if (!table.addScore(entryId, String(s.judgeId), (s.values ?? {}) as Record<string, unknown>)) continue;
       const text = (s.comment ?? '').trim();
       if (text) comments.set(entryId, [...(comments.get(entryId) ?? []), { judgeId: String(s.judgeId), text }]);
+    }
+    // Only values that count: a pending or disputed double entry leaves the entry incomplete.
+    if (table.measuring) {
+      const measurementCursor = Measurement.find({ contestId, roundId, value: mongoose.trusted({ $ne: null }) }, { entryId: 1, criterionId: 1, value: 1 })
+        .lean()
+        .cursor();
+      for await (const m of measurementCursor) table.addMeasurement(String(m.entryId), m.criterionId, m.value as number);
     }
 
     const settings = contest.settings as ContestSettings;

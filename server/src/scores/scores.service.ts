@@ -131,7 +131,7 @@ function invalidValues(criteria: readonly Criterion[], values: Record<string, nu
   const fields: Field[] = [];
   for (const [id, value] of Object.entries(values)) {
     const c = byId.get(id);
-    if (!c) fields.push({ path: `body.values.${id}`, message: 'not a criterion of this round' });
+    if (!c) fields.push({ path: `body.values.${id}`, message: 'not a criterion judges score in this round' });
     else if (!isValidCriterionValue(c, value))
       fields.push({
         path: `body.values.${id}`,
@@ -219,9 +219,10 @@ export class ScoresService {
     return contest;
   }
 
+  /** The criteria judges score: measurement criteria are recorded by recorders and never shown to judges. */
   private async criteria(contestId: string, roundId: string): Promise<Criterion[]> {
     const rubric = await this.ctx.models.Rubric.findOne({ contestId, roundId }).lean();
-    return rubric ? rubricView(rubric).criteria : [];
+    return rubric ? rubricView(rubric).criteria.filter((c) => c.kind !== 'measurement') : [];
   }
 
   /**

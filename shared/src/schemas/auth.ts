@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-export const ROLES = ['organizer', 'judge', 'teacher'] as const;
+/** A recorder enters measured values (skills contests) and sees nothing else of the contest. */
+export const ROLES = ['organizer', 'judge', 'teacher', 'recorder'] as const;
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 

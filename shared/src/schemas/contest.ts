@@ -49,6 +49,12 @@ function uniqueIds<T extends { id: string }>(list: T[], ctx: z.RefinementCtx, wh
   });
 }
 
+/** The venue screen: public only while enabled; judges' marks stay off it until released. */
+export const ScoreboardSettingsSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  judgementReleased: z.boolean().default(false),
+});
+
 export const ContestSettingsSchema = z.strictObject({
   aggregation: AggregationSettingsSchema.default({
     method: 'trimmedMean',
@@ -67,6 +73,9 @@ export const ContestSettingsSchema = z.strictObject({
   tieBreak: z.array(CodeSchema).max(20).default([]),
   judgesPerEntry: z.number().int().min(1).max(50).default(5),
   bootstrapSamples: z.number().int().min(0).max(5000).default(500),
+  /** Measured values count only once two different recorders have entered the same value. */
+  measurementDoubleEntry: z.boolean().default(false),
+  scoreboard: ScoreboardSettingsSchema.default({ enabled: false, judgementReleased: false }),
 });
 export type ContestSettings = z.infer<typeof ContestSettingsSchema>;
 
@@ -107,6 +116,8 @@ export const ContestSettingsPatchSchema = z.strictObject({
   tieBreak: settingsShape.tieBreak.unwrap().optional(),
   judgesPerEntry: settingsShape.judgesPerEntry.unwrap().optional(),
   bootstrapSamples: settingsShape.bootstrapSamples.unwrap().optional(),
+  measurementDoubleEntry: settingsShape.measurementDoubleEntry.unwrap().optional(),
+  scoreboard: settingsShape.scoreboard.unwrap().optional(),
 });
 export type ContestSettingsPatch = z.infer<typeof ContestSettingsPatchSchema>;
 

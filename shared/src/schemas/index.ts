@@ -7,4 +7,5 @@ export * from './judge.js';
 export * from './score.js';
 export * from './results.js';
 export * from './assignments.js';
+export * from './measurement.js';
 export * from './advancement.js';
