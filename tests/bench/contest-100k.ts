@@ -154,7 +154,8 @@ async function insertInBatches(
 
 // ---- the app in its own process ----
 
-type ServerChild = { url: string; memory: () => Promise<NodeJS.MemoryUsage>; stop: () => Promise<void> };
+type ServerStats = { memory: NodeJS.MemoryUsage; open: number };
+type ServerChild = { url: string; stats: () => Promise<ServerStats>; stop: () => Promise<void> };
 
 async function startServer(dbUri: string, majority: boolean): Promise<ServerChild> {
   const child: ChildProcess = fork(path.join(here, 'bench-server.ts'), [], {
@@ -169,15 +170,15 @@ async function startServer(dbUri: string, majority: boolean): Promise<ServerChil
   });
   return {
     url: `http://127.0.0.1:${port}`,
-    memory: () =>
+    stats: () =>
       new Promise((resolve) => {
-        const on = (m: { memory?: NodeJS.MemoryUsage }) => {
-          if (!m.memory) return;
+        const on = (m: { stats?: ServerStats }) => {
+          if (!m.stats) return;
           child.off('message', on);
-          resolve(m.memory);
+          resolve(m.stats);
         };
         child.on('message', on);
-        child.send({ type: 'memory' });
+        child.send({ type: 'stats' });
       }),
     stop: () =>
       new Promise((resolve) => {
@@ -659,12 +660,12 @@ export async function runContestBench(options: Partial<BenchOptions> = {}): Prom
         throw new Error(`results answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
       return { took, body };
     };
-    const rssBefore = (await server.memory()).rss;
+    const rssBefore = (await server.stats()).memory.rss;
     const cold = await getResults();
-    const rssAfterCold = (await server.memory()).rss;
+    const rssAfterCold = (await server.stats()).memory.rss;
     const warm: number[] = [];
     for (let i = 0; i < 3; i++) warm.push((await getResults()).took);
-    const rssAfter = (await server.memory()).rss;
+    const rssAfter = (await server.stats()).memory.rss;
     const counts = cold.body.summary.counts;
     log(
       `[bench] results (limit=50): cold ${cold.took} ms, warm ${warm.join(' / ')} ms; ${cold.body.total} entries listed, ${counts.scores} scores counted, ${counts.ranked} ranked`,
@@ -689,17 +690,14 @@ export async function runContestBench(options: Partial<BenchOptions> = {}): Prom
         tasks: seeded.unscored[j]!.map((entryId) => ({ entryId, version: 0, busy: false, dead: false })),
         next: 0,
       }));
-      const drafts = () => m.Score.countDocuments({ contestId: seeded.contestId, status: 'draft' });
-      // Saves still queued when the load tool stopped finish on the server: wait until the drafts stop
-      // changing, so the next run does not pay for them.
+      // Saves the load tool stopped waiting for (run over, or timed out) still run on the server: wait until
+      // it has answered every request, so the next run does not pay for them and the draft count is final.
       const settle = async () => {
         const t = performance.now();
-        let last = -1;
-        for (let n = await drafts(); n !== last && performance.now() - t < 120_000; n = await drafts()) {
-          last = n;
-          await new Promise((r) => setTimeout(r, 1_000));
-        }
-        return ms(t);
+        const left = (await server!.stats()).open;
+        while ((await server!.stats()).open > 0 && performance.now() - t < 600_000)
+          await new Promise((r) => setTimeout(r, 250));
+        return { left, ms: ms(t), open: (await server!.stats()).open };
       };
       for (const asked of o.connections) {
         // One connection per judge: a judge never saves two scores at once.
@@ -707,7 +705,7 @@ export async function runContestBench(options: Partial<BenchOptions> = {}): Prom
         if (c < asked) log(`[bench] only ${c} judges: ${asked} concurrent judges asked, ${c} used`);
         const run = await loadRun(url, seeded.contestId, work, c, o.duration, o.timeout);
         load.push(run);
-        const settleMs = await settle();
+        const settled = await settle();
         const failed = Object.entries(run.failures)
           .map(([k, n]) => `${k}: ${n}`)
           .join(', ');
@@ -716,11 +714,16 @@ export async function runContestBench(options: Partial<BenchOptions> = {}): Prom
             `p50 ${run.p50} ms, p99 ${run.p99} ms, max ${run.max} ms; ${run.ok} ok of ${run.requests} answered (${run.sent} sent) ` +
             `(${run.newDrafts} first drafts, ${run.redrafts} re-saves); non-2xx ${run.non2xx}${failed ? ` (${failed})` : ''}; ` +
             `errors ${run.errors}, timeouts ${run.timeouts}${run.idle ? `, idle ${run.idle}` : ''}` +
-            (settleMs > 2_000 ? `; the server was still saving for ${settleMs} ms after the run` : ''),
+            (settled.left
+              ? `; ${settled.left} saves still running on the server when the run ended, ` +
+                (settled.open
+                  ? `${settled.open} still after ${settled.ms} ms`
+                  : `all done ${settled.ms} ms later`)
+              : ''),
         );
       }
       const answered = work.reduce((n, w) => n + w.tasks.filter((t) => t.version > 0).length, 0);
-      const stored = await drafts();
+      const stored = await m.Score.countDocuments({ contestId: seeded.contestId, status: 'draft' });
       draftCounts = { stored, answered };
       log(`[bench] drafts stored: ${stored}; distinct scores answered 200: ${answered}`);
     }
