@@ -2,7 +2,7 @@
 // with conflicts, panels, sign-in codes with the printable sheet, entries (edit, withdraw, photo upload).
 // Every change is checked through the API afterwards.
 // Run alone: `npm run build -w client && npx vitest run --project browser setup`.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -104,16 +104,17 @@ describe.skipIf(!haveChromium)('organizer set-up screens in the browser', () => 
     expect(await page.title()).toBe('比赛设置 · 评选 Pingxuan');
 
     const groups = page.getByRole('group', { name: '组别与学科' });
-    for (const [id, zh, en] of [
+    const categories: [string, string, string][] = [
       ['primary', '小学组', 'Primary'],
       ['secondary', '中学组', 'Secondary'],
-    ]) {
+    ];
+    for (const [id, zh, en] of categories) {
       await groups.getByRole('button', { name: '添加组别' }).click();
       // The new row's first box has the focus, so typing goes straight in.
       await page.keyboard.type(id);
       const row = groups.locator('section').first().locator('li').last();
-      await row.getByLabel('中文名称').fill(zh!);
-      await row.getByLabel('英文名称（可选）').fill(en!);
+      await row.getByLabel('中文名称').fill(zh);
+      await row.getByLabel('英文名称（可选）').fill(en);
     }
 
     const tiers = page.getByRole('group', { name: '奖项等级' });
@@ -173,6 +174,10 @@ describe.skipIf(!haveChromium)('organizer set-up screens in the browser', () => 
     expect(c.settings.disagreementThreshold).toBe(12);
     expect(c.settings.aggregation.method).toBe('mean');
     await shot('setup-settings.png');
+    await page.setViewportSize(TABLET);
+    expect(await sideways()).toBeLessThanOrEqual(TABLET.width);
+    await shot('setup-settings-tablet.png');
+    await page.setViewportSize(VIEWPORT);
   });
 
   it('reorders tiers from the keyboard and offers a reload when someone else saved meanwhile', async () => {
@@ -250,6 +255,10 @@ describe.skipIf(!haveChromium)('organizer set-up screens in the browser', () => 
     ]);
     expect(rubric.criteria[1].description).toEqual({ zh: '布局合理，重点突出。' });
     await shot('setup-rubric.png');
+    await page.setViewportSize(TABLET);
+    expect(await sideways()).toBeLessThanOrEqual(TABLET.width);
+    await shot('setup-rubric-tablet.png');
+    await page.setViewportSize(VIEWPORT);
   });
 
   it("adds a judge with conflicts, showing the server's error at the entry codes first", async () => {
@@ -291,7 +300,9 @@ describe.skipIf(!haveChromium)('organizer set-up screens in the browser', () => 
       conflictSchools: ['实验小学'],
       conflictEntryCodes: ['R02'],
     });
-    expect(await page.getByRole('row', { name: /评委甲/ }).textContent()).toContain('学校：实验小学');
+    await expect
+      .poll(() => page.getByRole('row', { name: /评委甲/ }).textContent())
+      .toContain('学校：实验小学');
   });
 
   it('creates a panel (a taken name is refused at its box) and assigns a judge to it', async () => {
@@ -319,13 +330,24 @@ describe.skipIf(!haveChromium)('organizer set-up screens in the browser', () => 
     ]);
     const judges = (await org.get(`${base}/judges`)).body.judges;
     expect(judges.find((j: any) => j.name === '评委甲').panelId).toBe(panels[0].id);
-    expect(await page.getByRole('row', { name: /评委甲/ }).textContent()).toContain('第一评审组');
+    await expect.poll(() => page.getByRole('row', { name: /评委甲/ }).textContent()).toContain('第一评审组');
     await shot('setup-judges.png');
 
     await page.setViewportSize(TABLET);
     expect(await sideways()).toBeLessThanOrEqual(TABLET.width);
     await shot('setup-judges-tablet.png');
     await page.setViewportSize(VIEWPORT);
+
+    // The same screen in English, every label translated.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Judges and panels', level: 1 }).waitFor();
+    await expect
+      .poll(() => page.getByRole('row', { name: /评委甲/ }).textContent())
+      .toContain('Schools: 实验小学');
+    await page.getByRole('button', { name: 'Add judges to 第一评审组' }).waitFor();
+    await shot('setup-judges-en.png');
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.getByRole('heading', { name: '评委与评审组', level: 1 }).waitFor();
   });
 
   it('issues sign-in codes for every judge and shows a printable sheet whose codes work', async () => {
@@ -400,7 +422,8 @@ describe.skipIf(!haveChromium)('organizer set-up screens in the browser', () => 
     await withdraw.getByLabel('撤回原因').fill('作者申请退出');
     await withdraw.getByRole('button', { name: '撤回' }).click();
     await page.getByText('作品 R03 已撤回。').waitFor();
-    expect(await page.getByRole('row', { name: /R03/ }).textContent()).toContain('已撤回');
+    // The list is read again after the change; the row follows.
+    await expect.poll(() => page.getByRole('row', { name: /R03/ }).textContent()).toContain('已撤回');
 
     await page.getByRole('button', { name: '作品 R01 的照片' }).click();
     const photos = page.getByRole('dialog', { name: '作品 R01 的照片' });
@@ -430,6 +453,88 @@ describe.skipIf(!haveChromium)('organizer set-up screens in the browser', () => 
     expect(await sideways()).toBeLessThanOrEqual(TABLET.width);
     await shot('setup-entries-tablet.png');
     await page.setViewportSize(VIEWPORT);
+  });
+
+  it('uploads photos in bulk, matched by entry code, and downloads the feedback links as CSV', async () => {
+    await page.getByText('批量上传照片').click();
+    const png = await sharp({
+      create: { width: 320, height: 240, channels: 3, background: { r: 200, g: 200, b: 180 } },
+    })
+      .png()
+      .toBuffer();
+    await page.getByLabel('选择照片文件').setInputFiles([
+      { name: 'R02.png', mimeType: 'image/png', buffer: png },
+      { name: 'nobody.png', mimeType: 'image/png', buffer: png },
+    ]);
+    await page.getByRole('button', { name: '上传 2 张照片' }).click();
+    await page.getByText('已保存 1 张，跳过 0 张，未对应 1 张，被拒绝 0 张。').waitFor();
+    await page.getByText('nobody.png').waitFor();
+    const r02 = (await org.get(`${base}/entries?q=R02`)).body.entries[0];
+    expect(r02.photos.map((p: any) => p.fileName)).toEqual(['R02.png']);
+
+    await page.getByRole('button', { name: '下载反馈链接' }).click();
+    const dialog = page.getByRole('dialog', { name: '生成并下载反馈链接' });
+    const downloading = page.waitForEvent('download');
+    await dialog.getByRole('button', { name: '生成并下载 CSV' }).click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toBe('feedback-links.csv');
+    const csv = readFileSync((await download.path())!, 'utf8');
+    const lines = csv
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/);
+    expect(lines[0]).toBe('code,teacherName,school,url');
+    // Active entries only: R03 was withdrawn.
+    expect(
+      lines
+        .slice(1)
+        .map((l) => l.split(',')[0])
+        .sort(),
+    ).toEqual(['R01', 'R02']);
+    await page.getByText('反馈链接已下载（feedback-links.csv）。').waitFor();
+    const entries = (await org.get(`${base}/entries`)).body.entries;
+    expect(
+      entries
+        .filter((e: any) => e.hasFeedbackLink)
+        .map((e: any) => e.code)
+        .sort(),
+    ).toEqual(['R01', 'R02']);
+  });
+
+  it('imports judges from a sheet, listing each problem by row and column first', async () => {
+    await page.getByRole('navigation', { name: '比赛管理' }).getByRole('link', { name: '评委' }).click();
+    await page.getByRole('heading', { name: '评委与评审组', level: 1 }).waitFor();
+    await page.getByText('从表格导入评委').click();
+    const sheet = (rows: string[]) => ({
+      name: 'judges.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(['姓名,学校,评审组,回避作品', ...rows].join('\n')),
+    });
+    await page
+      .getByLabel('评委表文件')
+      .setInputFiles(sheet(['评委丙,第二中学,第九评审组,', '评委丁,第三中学,,R09']));
+    await page.getByRole('button', { name: '导入评委' }).click();
+    await page.getByText('文件中有 2 处问题，没有导入任何评委').waitFor();
+    const problemRows = page
+      .getByRole('table', { name: '导入文件中的问题，按行和列列出' })
+      .locator('tbody tr');
+    expect(await problemRows.count()).toBe(2);
+    expect(await problemRows.nth(0).textContent()).toContain('2评审组');
+    expect(await problemRows.nth(1).textContent()).toContain('3回避作品');
+    expect((await org.get(`${base}/judges`)).body.judges).toHaveLength(2);
+
+    await page
+      .getByLabel('评委表文件')
+      .setInputFiles(sheet(['评委丙,第二中学,第一评审组,', '评委丁,第三中学,,R01']));
+    await page.getByRole('button', { name: '导入评委' }).click();
+    await page.getByText('已导入 2 位评委。').waitFor();
+    await page.getByRole('row', { name: /评委丁/ }).waitFor();
+    const judges = (await org.get(`${base}/judges`)).body.judges;
+    expect(judges.find((j: any) => j.name === '评委丁')).toMatchObject({
+      school: '第三中学',
+      conflictEntryCodes: ['R01'],
+    });
+    expect(judges.find((j: any) => j.name === '评委丙').panelName).toBe('第一评审组');
   });
 
   it('made no page errors', () => {

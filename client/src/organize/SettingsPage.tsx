@@ -91,8 +91,8 @@ function formOf(c: ContestForMember): Form {
 }
 
 /**
- * The PATCH body. Categories and subjects go only while the contest is a draft (the server refuses any
- * change of them later); every settings key is sent, the server replaces each one sent.
+ * The PATCH body. Categories and subjects go only while the contest is a draft, settings only until
+ * publication (the server refuses changes later); the server replaces each settings key sent.
  */
 function payloadOf(
   f: Form,
@@ -130,12 +130,9 @@ function payloadOf(
     judgesPerEntry: numberOrUndefined(f.judgesPerEntry),
     bootstrapSamples: numberOrUndefined(f.bootstrapSamples),
   };
-  const body: Record<string, unknown> = {
-    version: c.version,
-    name: f.name,
-    description: f.description,
-    settings,
-  };
+  const body: Record<string, unknown> = { version: c.version, name: f.name, description: f.description };
+  // Published results fix the settings for good; the name and description may still change.
+  if (c.status !== 'published') body.settings = settings;
   if (c.status === 'draft') {
     body.categories = f.categories.map(named);
     body.subjects = f.subjects.map(named);
@@ -338,7 +335,7 @@ function SettingsForm({ onSaved, onEdit }: { onSaved: () => void; onEdit: () => 
         />
       </fieldset>
 
-      <fieldset className="card setup-card">
+      <fieldset className="card setup-card" disabled={published}>
         <legend>{t('settings.scoring')}</legend>
         <div className="setup-grid">
           <Field
@@ -473,7 +470,7 @@ function SettingsForm({ onSaved, onEdit }: { onSaved: () => void; onEdit: () => 
         </div>
       </fieldset>
 
-      <fieldset className="card setup-card">
+      <fieldset className="card setup-card" disabled={published}>
         <legend>{t('settings.tiers')}</legend>
         <p className="setup-hint">{t('settings.tiersIntro')}</p>
         {form.tiers.length === 0 && <p className="empty">{t('settings.noTiers')}</p>}
