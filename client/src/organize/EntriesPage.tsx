@@ -83,10 +83,10 @@ export function EntriesPage() {
           <Link className="button button-secondary" to={`${base}/entries/import`}>
             {t('entries.import')}
           </Link>
+          {/* Links are wanted most after publication, when teachers can read their feedback. */}
           <button
             type="button"
             className="button button-secondary"
-            disabled={published}
             onClick={() => {
               setDone(null);
               setAction({ kind: 'links' });
