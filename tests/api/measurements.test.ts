@@ -344,6 +344,9 @@ describe('recording measured values', () => {
       expect((await c.post(`${path}/resolve`, { value: 90, reason: '复测', version: 0 })).status).toBe(403);
     }
     expect((await t.client().get(`${s.base}/measurements`)).status).toBe(401);
+    const badQuery = await s.org.get(`${s.base}/measurements?status=lost`);
+    expect(badQuery.status).toBe(400);
+    expect(badQuery.body.error.fields.map((f: { path: string }) => f.path)).toEqual(['query.status']);
     expect(await snapshot(t.conn)).toBe(before);
     // A recorder may read the contest itself (its name for the screen), not its settings.
     const contest = await s.recorders[0]!.get(s.base);
