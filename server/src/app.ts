@@ -11,6 +11,7 @@ import { createModels, type Models } from './models.js';
 import { AuditService } from './audit/audit.service.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { sessionMiddleware } from './http/auth.js';
+import { wellFormedBody } from './http/unicode.js';
 import { healthRoutes } from './health/health.routes.js';
 import { accountsRoutes } from './accounts/accounts.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps): Express & { locals: { ctx: AppContext 
 
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
+  api.use(wellFormedBody);
   api.use(sessionMiddleware(ctx));
   api.use(healthRoutes(ctx));
   api.use(accountsRoutes(ctx));

@@ -77,3 +77,45 @@ describe('sign-in bodies whose name is an object', () => {
       expect(await snapshot(t.conn)).toBe(before);
     });
 });
+
+describe('text that is not valid Unicode', () => {
+  // Was accepted (201) and stored with U+FFFD in place of the lone surrogate, so the stored text differed
+  // from the answer and the audit event's hash no longer matched: /admin/audit/verify said "event edited".
+  const cases: [string, string][] = [
+    ['{"name":"x\\ud800y"}', 'body.name'],
+    ['{"name":"ok","categories":[{"id":"a","name":{"zh":"\\udfff"}}]}', 'body.categories.0.name.zh'],
+    ['{"name":"ok","\\udc00":1}', 'body.\ufffd'],
+  ];
+  for (const [json, path] of cases)
+    it(`POST /api/contests with ${json} is a 400 naming ${path} and changes nothing`, async () => {
+      const before = await snapshot(t.conn);
+      const r = await admin.post('/api/contests', json, { 'content-type': 'application/json' });
+      expect(r.status, JSON.stringify(r.body)).toBe(400);
+      expect(r.body.error.fields).toEqual([{ path, message: 'invalid Unicode' }]);
+      expect(await snapshot(t.conn)).toBe(before);
+      expect((await admin.get('/api/admin/audit/verify')).body).toMatchObject({ ok: true });
+    });
+
+  it('takes characters outside the basic plane (surrogate pairs) as they are', async () => {
+    const r = await admin.post('/api/contests', { name: '𠀀板书😀', description: '👩‍👩‍👧‍👦' });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect((await admin.get(`/api/contests/${r.body.id}`)).body.name).toBe('𠀀板书😀');
+  });
+
+  it('walks a body nested a hundred thousand levels deep without overflowing the stack', async () => {
+    const r = await admin.post('/api/contests', '['.repeat(100_000) + ']'.repeat(100_000), {
+      'content-type': 'application/json',
+    });
+    expect(r.status).toBe(400);
+  });
+
+  it('keeps the audit chain verifiable when an event carries ill-formed text from elsewhere (an import, say)', async () => {
+    await t.ctx.audit.append({
+      actor: null,
+      action: 'test.unicode',
+      target: { type: 'test' },
+      after: JSON.parse('{"title":"x\\ud800","k\\udc00":["\\udfff"]}'),
+    });
+    expect((await admin.get('/api/admin/audit/verify')).body).toMatchObject({ ok: true });
+  });
+});

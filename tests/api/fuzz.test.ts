@@ -14,6 +14,7 @@ import type * as Uploads from '../../server/src/http/uploads.ts';
 import { ScoreSaveSchema, ScoreSubmitSchema } from '@pingxuan/shared';
 import { AccountsService, createApp, testConfig } from '@pingxuan/server';
 import { snapshot, startTestApp, type TestApp } from './harness.js';
+import { GENESIS_HASH, auditHash } from '../../server/src/audit/audit.service.ts';
 import { listRoutes, type RouteInfo } from './fuzz/routes.js';
 import { buildWorld, dump, restore, PERSONAS, type Dump, type Persona, type World } from './fuzz/world.js';
 import {
@@ -211,6 +212,11 @@ async function send(route: RouteInfo, req: FuzzRequest): Promise<number> {
   }
   if (polluted() || prototypeFingerprint() !== fingerprint)
     problems.push('a built-in prototype gained a property');
+  // Audit events the request appended (a failed sign-in appends one too) must verify as stored.
+  if (writes.count) {
+    const bad = await verifyNewAuditEvents();
+    if (bad) problems.push(`the audit chain no longer verifies: ${bad}`);
+  }
   // A request that made no write call cannot have changed anything; the long run compares every time anyway,
   // which also proves the write watch misses nothing.
   if (writes.count || PROOF) {
@@ -235,6 +241,33 @@ async function send(route: RouteInfo, req: FuzzRequest): Promise<number> {
   return res.status;
 }
 
+let auditTip = { seq: 0, hash: GENESIS_HASH };
+
+/** Checks the events appended since the last call against their hashes, as /admin/audit/verify does. */
+async function verifyNewAuditEvents(): Promise<string | null> {
+  const events = await t.ctx.models.AuditEvent.find({ seq: mongoose.trusted({ $gt: auditTip.seq }) })
+    .sort({ seq: 1 })
+    .lean();
+  for (const e of events) {
+    if (e.seq !== auditTip.seq + 1) return `event ${auditTip.seq + 1} missing`;
+    const fields = {
+      seq: e.seq,
+      at: e.at,
+      actor: { userId: e.actor?.userId ?? null, username: e.actor?.username ?? null },
+      action: e.action,
+      contestId: e.contestId ?? null,
+      target: { type: e.target!.type, id: e.target?.id ?? null },
+      before: e.before ?? null,
+      after: e.after ?? null,
+      ip: e.ip ?? null,
+    };
+    if (e.prevHash !== auditTip.hash || auditHash(auditTip.hash, fields) !== e.hash)
+      return `event ${e.seq} (${e.action}) does not match its hash`;
+    auditTip = { seq: e.seq, hash: e.hash };
+  }
+  return null;
+}
+
 /** A number from the route's name, so each route keeps its own sequence when others are added. */
 const routeSeed = (key: string) => [...key].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) | 0, SEED);
 
@@ -257,6 +290,7 @@ beforeAll(async () => {
   ws.addRow([{ richText: [{ text: '王' }] } as never, new Date(0), 42, null, true]);
   kit = { jpeg: world.jpeg, pixelBomb: pixelBombPng(), xlsx: Buffer.from(await wb.xlsx.writeBuffer()) };
   saved = await dump(t.conn);
+  expect(await verifyNewAuditEvents()).toBeNull();
   baseline = await snapshot(t.conn);
   fingerprint = prototypeFingerprint();
   watchWrites();
@@ -366,12 +400,9 @@ describe(`hostile input (${RUNS} generated requests per route, seed ${SEED})`, (
     );
   }
 
-  it('left the audit chain whole and every prototype clean, and reports the figures', async () => {
-    expect(polluted()).toBe(false);
-    expect(prototypeFingerprint()).toBe(fingerprint);
+  it('reports the figures, with no 5xx, no leak, clean prototypes and the audit chain whole', async () => {
     await signIn('admin');
-    const verify = await rawSend('admin', 'GET', '/api/admin/audit/verify', undefined, {});
-    expect(JSON.parse(verify.text)).toMatchObject({ ok: true });
+    const verify = JSON.parse((await rawSend('admin', 'GET', '/api/admin/audit/verify', undefined, {})).text);
     const statusTotals: Record<string, number> = {};
     for (const s of stats.values())
       for (const [code, n] of Object.entries(s.statuses)) statusTotals[code] = (statusTotals[code] ?? 0) + n;
@@ -385,6 +416,7 @@ describe(`hostile input (${RUNS} generated requests per route, seed ${SEED})`, (
       // Writes that parse no JSON body (uploads, deletes, sign-out): fuzzed with hostile bodies all the same.
       writesWithoutBodySchema: ROUTES.filter((r) => r.method !== 'GET' && !known(r).body).map((r) => r.key),
       ...totals,
+      auditEvents: verify.count,
       statuses: statusTotals,
       perRoute: Object.fromEntries(stats),
     };
@@ -396,13 +428,17 @@ describe(`hostile input (${RUNS} generated requests per route, seed ${SEED})`, (
     );
     console.log(
       `fuzz: ${summary.routes} routes, ${totals.requests} requests (${RUNS} generated per route), statuses ${JSON.stringify(statusTotals)}, ` +
-        `5xx ${totals.fiveXX}, leaks ${totals.leaks}, neutralized by sanitizeFilter ${totals.neutralized}, queries checked ${totals.logged}, restores ${totals.restores}`,
+        `5xx ${totals.fiveXX}, leaks ${totals.leaks}, neutralized by sanitizeFilter ${totals.neutralized}, queries checked ${totals.logged}, restores ${totals.restores}, audit ${JSON.stringify(verify)}`,
     );
     expect(totals.fiveXX).toBe(0);
     expect(totals.leaks).toBe(0);
-    // Generation that never gets past validation proves little: most routes must have accepted some requests.
+    expect(polluted()).toBe(false);
+    expect(prototypeFingerprint()).toBe(fingerprint);
+    expect(verify).toMatchObject({ ok: true });
+    // Generation that never gets past validation proves little: routes must accept some requests. Writes
+    // that need the right persona, contest stage and version together are rare in a short run.
     const accepting = [...stats.values()].filter((s) => Object.keys(s.statuses).some((c) => Number(c) < 300));
-    expect(accepting.length).toBeGreaterThan(ROUTES.length * 0.7);
+    expect(accepting.length).toBeGreaterThanOrEqual(ROUTES.length * (PROOF ? 0.8 : 0.5));
   });
 });
 

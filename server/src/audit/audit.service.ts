@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { toWellFormed } from '../http/unicode.js';
 import type { Models } from '../models.js';
 
 export type AuditActor = { userId: string | null; username: string | null };
@@ -25,8 +26,19 @@ export function canonicalJson(value: unknown): string {
     .join(',')}}`;
 }
 
-/** Dates, ObjectIds and mongoose documents become plain JSON before hashing and storing. */
-const plain = (v: unknown) => (v === undefined ? null : JSON.parse(JSON.stringify(v)));
+/**
+ * Dates, ObjectIds and mongoose documents become plain JSON before hashing and storing; text is made
+ * well-formed (lone surrogates become U+FFFD, as MongoDB would store them) so the hash matches what is stored.
+ */
+const plain = (v: unknown) => (v === undefined ? null : wellFormed(JSON.parse(JSON.stringify(v))));
+const wellFormed = (v: unknown): unknown =>
+  typeof v === 'string'
+    ? toWellFormed(v)
+    : Array.isArray(v)
+      ? v.map(wellFormed)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [toWellFormed(k), wellFormed(x)]))
+        : v;
 
 type HashedFields = {
   seq: number;

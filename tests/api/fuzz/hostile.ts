@@ -163,6 +163,17 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
     weight: 1,
   },
   { arbitrary: fc.array(fc.constantFrom(...SENTINEL_OPERATORS), { minLength: 1, maxLength: 3 }), weight: 1 },
+  // Long lists of well-formed ids (past every array maximum, or into a big $in) and of mixed junk.
+  {
+    arbitrary: fc
+      .constantFrom(1_001, 10_000)
+      .map((n) =>
+        Array.from({ length: n }, (_, i) =>
+          i % 7 === 6 ? MARKER : `${i.toString(16).padStart(8, '0')}${'a'.repeat(16)}`,
+        ),
+      ),
+    weight: 1,
+  },
   {
     // `$`-keys get the sentinel (they are operators); the others plain data.
     arbitrary: fc

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import zlib from 'node:zlib';
 import type { z } from 'zod';
-import { toQueryPairs, validFor } from './zod-arbitrary.js';
+import { toQueryPairs, validFor, type Dictionary } from './zod-arbitrary.js';
 import {
   HOSTILE_KEYS,
   ODD_STRINGS,
@@ -71,11 +71,10 @@ const garbageParam: fc.Arbitrary<{ value: string; raw: boolean }> = fc.oneof(
 );
 
 /** Fills `:params` with ids of one seeded contest (the photo of the entry picked, and so on), now and then garbage. */
-function pathArb(route: RouteInfo, world: World) {
+function pathArb(route: RouteInfo, world: World, contest: number) {
   const n = route.params.length;
   return fc
     .record({
-      contest: fc.nat(),
       picks: fc.array(fc.nat(), { minLength: n, maxLength: n }),
       // One id in ten is garbage, the rest real.
       garbage: fc.array(
@@ -83,8 +82,8 @@ function pathArb(route: RouteInfo, world: World) {
         { minLength: n, maxLength: n },
       ),
     })
-    .map(({ contest, picks, garbage }) => {
-      const c = world.contests[contest % world.contests.length]!;
+    .map(({ picks, garbage }) => {
+      const c = world.contests[contest]!;
       let entry = c.entries[0]!;
       const pick = <T>(list: T[], i: number): T | undefined =>
         list.length ? list[i % list.length] : undefined;
@@ -111,7 +110,10 @@ function pathArb(route: RouteInfo, world: World) {
             roundId: () => pick(c.rounds, p),
             token: () => pick(c.tokens, p),
           };
-          value = encodeSegment(real[name]?.() ?? pick(world.dict.ids, p)!);
+          // A parameter this list does not know yet: any id or code of the contest.
+          value = encodeSegment(
+            real[name]?.() ?? pick([...world.dicts[contest]!.codes, ...world.dicts[contest]!.ids], p)!,
+          );
         }
         path = path.replace(`:${name}`, value);
       });
@@ -119,7 +121,7 @@ function pathArb(route: RouteInfo, world: World) {
     });
 }
 
-function queryArb(known: KnownSchemas, world: World): fc.Arbitrary<{ query: string; shape: string }> {
+function queryArb(known: KnownSchemas, dict: Dictionary): fc.Arbitrary<{ query: string; shape: string }> {
   const keys = known.query ? Object.keys(((known.query as any)._zod.def.shape ?? {}) as object) : [];
   const options: { arbitrary: fc.Arbitrary<{ query: string; shape: string }>; weight: number }[] = [
     { arbitrary: fc.constant({ query: '', shape: 'none' }), weight: 2 },
@@ -131,7 +133,7 @@ function queryArb(known: KnownSchemas, world: World): fc.Arbitrary<{ query: stri
     },
   ];
   if (known.query) {
-    const valid = validFor(known.query, world.dict);
+    const valid = validFor(known.query, dict);
     options.push(
       { arbitrary: valid.map((v) => ({ query: queryString(toQueryPairs(v)), shape: 'valid' })), weight: 4 },
       {
@@ -198,6 +200,12 @@ const rawBodies: fc.Arbitrary<Body> = fc.oneof(
     kind: 'raw',
     contentType: 'application/json',
     text: '{"a":'.repeat(d) + '1' + '}'.repeat(d),
+  })),
+  // Fifty thousand keys: every one is an unrecognized key the 400 must survive naming.
+  fc.constant(null).map((): Body => ({
+    kind: 'raw',
+    contentType: 'application/json',
+    text: `{${Array.from({ length: 50_000 }, (_, i) => `"k${i}":${i}`).join(',')}}`,
   })),
 );
 
@@ -386,6 +394,7 @@ function multipartArb(spec: UploadSpec, world: World, kit: FileKit): fc.Arbitrar
 function bodyArb(
   route: RouteInfo,
   known: KnownSchemas,
+  dict: Dictionary,
   world: World,
   kit: FileKit,
 ): fc.Arbitrary<{ body: Body | null; shape: string }> {
@@ -399,7 +408,7 @@ function bodyArb(
     { arbitrary: rawBodies.map(tag('raw')), weight: 2 },
   ];
   if (known.body) {
-    const valid = validFor(known.body, world.dict);
+    const valid = validFor(known.body, dict);
     options.push(
       { arbitrary: valid.map((value): Body => ({ kind: 'json', value })).map(tag('valid')), weight: 8 },
       {
@@ -477,13 +486,23 @@ export function requestArb(
     })),
   );
   const canHaveBody = route.method !== 'GET' && route.method !== 'HEAD';
+  // One contest per request: the path's ids are its own, and so (four times in five) are the body's.
   return fc
-    .record({
-      persona,
-      path: pathArb(route, world),
-      query: queryArb(known, world),
-      body: canHaveBody ? bodyArb(route, known, world, kit) : fc.constant({ body: null, shape: 'none' }),
-      headers: headerArb,
+    .tuple(
+      fc.nat({ max: world.contests.length - 1 }),
+      fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, fc.constant(false)),
+    )
+    .chain(([contest, own]) => {
+      const dict = own ? world.dicts[contest]! : world.dict;
+      return fc.record({
+        persona,
+        path: pathArb(route, world, contest),
+        query: queryArb(known, dict),
+        body: canHaveBody
+          ? bodyArb(route, known, dict, world, kit)
+          : fc.constant({ body: null, shape: 'none' }),
+        headers: headerArb,
+      });
     })
     .map(({ persona, path, query, body, headers }) => {
       // Session cookies belong to personas; odd cookies are sent by the anonymous one only.

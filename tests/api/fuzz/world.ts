@@ -23,6 +23,8 @@ export type ContestIds = {
 
 export type World = {
   contests: ContestIds[];
+  /** Per contest, the same index: its own ids and entry codes, so a body names things of the path's contest. */
+  dicts: Dictionary[];
   dict: Dictionary;
   usernames: Record<Exclude<Persona, 'anonymous'>, string>;
   /** A small real JPEG, for uploads that should get through. */
@@ -219,20 +221,16 @@ export async function buildWorld(t: TestApp): Promise<{ world: World; clients: R
       t,
     ),
   ];
-  const ids = new Set<string>();
-  for (const c of contests) {
-    for (const list of [
-      c.entries.map((e) => e.id),
-      c.entries.flatMap((e) => e.photos),
-      c.judges,
-      c.panels,
-      c.memberships,
-      c.scores,
-    ])
-      list.forEach((x) => ids.add(x));
-    ids.add(c.id);
-  }
-  const codes = [
+  const idsOf = (c: ContestIds) => [
+    c.id,
+    ...c.entries.map((e) => e.id),
+    ...c.entries.flatMap((e) => e.photos),
+    ...c.judges,
+    ...c.panels,
+    ...c.memberships,
+    ...c.scores,
+  ];
+  const settingsCodes = [
     'main',
     'first',
     'second',
@@ -243,7 +241,10 @@ export async function buildWorld(t: TestApp): Promise<{ world: World; clients: R
     'writing',
     'boundary',
     'disagreement',
-    ...contests.flatMap((c) => c.entries.map((e) => e.code)),
+  ];
+  const codesOf = (list: ContestIds[]) => [
+    ...settingsCodes,
+    ...list.flatMap((c) => c.entries.map((e) => e.code)),
   ];
   const numbers = new Set<number>();
   for (const { name } of await t.conn.db!.listCollections().toArray())
@@ -263,9 +264,14 @@ export async function buildWorld(t: TestApp): Promise<{ world: World; clients: R
     '评语',
     'correct horse battery',
   ];
-  const dict: Dictionary = { ids: [...ids], codes, strings, numbers: [...numbers] };
+  const dictOf = (list: ContestIds[]): Dictionary => ({
+    ids: list.flatMap(idsOf),
+    codes: codesOf(list),
+    strings,
+    numbers: [...numbers],
+  });
   return {
-    world: { contests, dict, usernames, jpeg },
+    world: { contests, dict: dictOf(contests), dicts: contests.map((c) => dictOf([c])), usernames, jpeg },
     clients: { admin, organizer, judge, anonymous: t.client() },
   };
 }

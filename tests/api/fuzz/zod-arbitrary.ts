@@ -54,6 +54,25 @@ function stringArb(schema: z.ZodType, dict: Dictionary): fc.Arbitrary<string> {
     const hi = Math.min(max, Math.max(min, SOFT_MAX_CHARS));
     options.push({ arbitrary: fc.string({ minLength: min, maxLength: hi, unit: 'grapheme' }), weight: 2 });
     options.push({ arbitrary: fc.string({ minLength: min, maxLength: hi }), weight: 1 });
+    // Also a string to zod: lone surrogates (no UTF-8 form), NUL, direction overrides, invisible characters.
+    const odd = fc.constantFrom(
+      '\ud800',
+      '\udfff',
+      '\u0000',
+      '\u202e',
+      '\u200b',
+      '\ufeff',
+      '\u0085',
+      '\u2028',
+    );
+    options.push({
+      arbitrary: fc.string({
+        minLength: Math.max(min, 1),
+        maxLength: hi,
+        unit: fc.oneof(odd, fc.constantFrom('a', '字', ' ')),
+      }),
+      weight: 1,
+    });
   }
   return fc.oneof(...options);
 }
