@@ -30,6 +30,8 @@ const membershipSchema = new Schema(
     contestId: { type: Schema.Types.ObjectId, required: true },
     userId: { type: Schema.Types.ObjectId, required: true },
     role: { type: String, enum: ROLES, required: true },
+    /** Set for school organizers only: the school whose entries they may see. */
+    school: { type: String, default: null },
   },
   { timestamps: true },
 );

@@ -22,7 +22,7 @@ export function contestsRoutes(ctx: AppContext): Router {
   const router = Router();
   const contests = new ContestsService(ctx);
   const organizer = requireContestRole(ctx, 'organizer');
-  const anyMember = requireContestRole(ctx, 'organizer', 'judge', 'teacher', 'recorder');
+  const anyMember = requireContestRole(ctx, 'organizer', 'judge', 'teacher', 'recorder', 'schoolOrganizer');
 
   router.post('/contests', requireAdmin, async (req, res) => {
     res.status(201).json(await contests.create(actorOf(req), body(req, ContestCreateSchema)));

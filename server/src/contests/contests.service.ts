@@ -321,7 +321,7 @@ export class ContestsService {
     if (!user) throw notFound(`User "${input.username}"`);
     if (await Membership.exists({ contestId, userId: user._id, role: input.role }))
       throw conflict(`${input.username} is already a ${input.role} of this contest`, { field: 'body.username' });
-    const m = await Membership.create({ contestId, userId: user._id, role: input.role });
+    const m = await Membership.create({ contestId, userId: user._id, role: input.role, school: input.school ?? null });
     const view = this.memberView(m.toObject(), user);
     await this.ctx.audit.append({ actor, action: 'member.add', contestId, target: { type: 'membership', id: view.id }, after: view });
     return view;
@@ -395,7 +395,7 @@ export class ContestsService {
   }
 
   private memberView(
-    m: { _id: unknown; contestId: unknown; userId: unknown; role: string; createdAt?: Date },
+    m: { _id: unknown; contestId: unknown; userId: unknown; role: string; school?: string | null; createdAt?: Date },
     user: { username: string; displayName: string } | undefined,
   ): Member {
     return {
@@ -405,6 +405,7 @@ export class ContestsService {
       username: user?.username ?? '(deleted user)',
       displayName: user?.displayName ?? '',
       role: m.role as Role,
+      school: m.school ?? null,
       createdAt: iso(m.createdAt),
     };
   }

@@ -5,13 +5,21 @@ import type { AppContext } from '../context.js';
 import { hashSecret } from '../accounts/tokens.js';
 import { badRequest, forbidden, unauthorized } from './errors.js';
 
-export type AuthUser = { id: string; username: string; displayName: string; isAdmin: boolean; sessionId: string };
+export type AuthUser = {
+  id: string;
+  username: string;
+  displayName: string;
+  isAdmin: boolean;
+  sessionId: string;
+};
 
 declare module 'express-serve-static-core' {
   interface Request {
     user?: AuthUser;
     /** Roles of the signed-in user in the contest named by :contestId (admins count as organizers). */
     contestRoles?: Role[];
+    /** Set when the caller reaches this contest only as a school organizer: the one school they may see. */
+    schoolScope?: string | null;
   }
 }
 
@@ -77,12 +85,24 @@ export function requireContestRole(ctx: AppContext, ...roles: Role[]): RequestHa
   return async (req: Request, _res: Response, next: NextFunction) => {
     if (!req.user) return next(unauthorized());
     const id = IdSchema.safeParse(req.params.contestId);
-    if (!id.success) return next(badRequest(`params.contestId: ${id.error.issues[0]?.message}`, [{ path: 'params.contestId', message: 'invalid id' }]));
-    const memberships = await ctx.models.Membership.find({ contestId: id.data, userId: req.user.id }, { role: 1 }).lean();
+    if (!id.success)
+      return next(
+        badRequest(`params.contestId: ${id.error.issues[0]?.message}`, [
+          { path: 'params.contestId', message: 'invalid id' },
+        ]),
+      );
+    const memberships = await ctx.models.Membership.find(
+      { contestId: id.data, userId: req.user.id },
+      { role: 1, school: 1 },
+    ).lean();
     const held = memberships.map((m) => m.role as Role);
     if (req.user.isAdmin && !held.includes('organizer')) held.push('organizer');
     req.contestRoles = held;
-    if (!held.some((r) => roles.includes(r))) return next(forbidden('No access to this contest in this role'));
+    req.schoolScope = held.includes('organizer')
+      ? null
+      : (memberships.find((m) => m.role === 'schoolOrganizer')?.school ?? null);
+    if (!held.some((r) => roles.includes(r)))
+      return next(forbidden('No access to this contest in this role'));
     next();
   };
 }

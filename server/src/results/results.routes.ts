@@ -24,28 +24,41 @@ export function resultsRoutes(ctx: AppContext): Router {
   const results = new ResultsService(ctx);
   const organizer = requireContestRole(ctx, 'organizer');
 
-  /** Live results from the submitted scores, whatever the status: organizers follow them while judging. */
-  router.get('/contests/:contestId/results', organizer, async (req, res) => {
-    const { contestId } = params(req, ContestParams);
-    const q = query(req, ResultsQuerySchema);
-    const contest = await results.contest(contestId);
-    const computed = await results.compute(contest, requestedRoundId(contest, q.round));
-    const summary = await results.summarize(computed);
-    const names = new Map(summary.judges.map((j) => [j.judgeId, j.name]));
-    const matching = computed.output.entries.filter(
-      (e) =>
-        (!q.tier || e.tierId === q.tier) &&
-        (q.untiered !== 'true' || e.tierId === null) &&
-        (!q.flag || e.flags.includes(q.flag)) &&
-        (!q.category || e.category === q.category),
-    );
-    const page = matching.slice(q.offset, q.offset + q.limit).map((e) => ({
-      ...e,
-      ...computed.entries.get(e.entryId)!,
-      judgeTotals: e.judgeTotals.map((t) => ({ ...t, judgeName: names.get(t.judgeId) ?? '' })),
-    }));
-    res.json({ summary, status: contest.status, total: matching.length, offset: q.offset, entries: page });
-  });
+  /**
+   * Live results from the submitted scores, whatever the status: organizers follow them while judging. A school
+   * organizer sees the ranking of their own school's entries only, without judges' names or statistics.
+   */
+  router.get(
+    '/contests/:contestId/results',
+    requireContestRole(ctx, 'organizer', 'schoolOrganizer'),
+    async (req, res) => {
+      const { contestId } = params(req, ContestParams);
+      const q = query(req, ResultsQuerySchema);
+      const contest = await results.contest(contestId);
+      const computed = await results.compute(contest, requestedRoundId(contest, q.round));
+      const school = req.schoolScope ?? null;
+      const full = await results.summarize(computed);
+      const summary = school === null ? full : { ...full, judges: [], reliability: [] };
+      const names = new Map(full.judges.map((j) => [j.judgeId, j.name]));
+      const matching = computed.output.entries.filter(
+        (e) =>
+          (school === null || computed.entries.get(e.entryId)?.school === school) &&
+          (!q.tier || e.tierId === q.tier) &&
+          (q.untiered !== 'true' || e.tierId === null) &&
+          (!q.flag || e.flags.includes(q.flag)) &&
+          (!q.category || e.category === q.category),
+      );
+      const page = matching.slice(q.offset, q.offset + q.limit).map((e) => ({
+        ...e,
+        ...computed.entries.get(e.entryId)!,
+        judgeTotals:
+          school === null
+            ? e.judgeTotals.map((t) => ({ ...t, judgeName: names.get(t.judgeId) ?? '' }))
+            : e.judgeTotals.map((t) => ({ ...t, judgeId: '', judgeName: '' })),
+      }));
+      res.json({ summary, status: contest.status, total: matching.length, offset: q.offset, entries: page });
+    },
+  );
 
   router.get('/contests/:contestId/results/export', organizer, async (req, res) => {
     const { contestId } = params(req, ContestParams);

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
-/** A recorder enters measured values (skills contests) and sees nothing else of the contest. */
-export const ROLES = ['organizer', 'judge', 'teacher', 'recorder'] as const;
+/**
+ * A recorder enters measured values (skills contests) and sees nothing else of the contest. A school
+ * organizer runs a school's preliminary round: its own school's entries and their results, nothing else.
+ */
+export const ROLES = ['organizer', 'judge', 'teacher', 'recorder', 'schoolOrganizer'] as const;
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 

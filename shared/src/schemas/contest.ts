@@ -168,10 +168,19 @@ export const ContestForMemberSchema = ContestSchema.extend({
 export type ContestForMember = z.infer<typeof ContestForMemberSchema>;
 
 /** Adds an existing user to a contest; judges are added through the judges API instead. */
-export const MemberAddSchema = z.strictObject({
-  username: UsernameSchema,
-  role: RoleSchema,
-});
+export const MemberAddSchema = z
+  .strictObject({
+    username: UsernameSchema,
+    role: RoleSchema,
+    /** The school a school organizer looks after, written as on its entries. */
+    school: z.string().trim().min(1).max(200).optional(),
+  })
+  .superRefine((m, ctx) => {
+    if (m.role === 'schoolOrganizer' && m.school === undefined)
+      ctx.addIssue({ code: 'custom', path: ['school'], message: 'a school organizer needs a school' });
+    if (m.role !== 'schoolOrganizer' && m.school !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['school'], message: 'only school organizers have a school' });
+  });
 export type MemberAdd = z.infer<typeof MemberAddSchema>;
 
 export const MemberSchema = z.object({
@@ -181,6 +190,7 @@ export const MemberSchema = z.object({
   username: z.string(),
   displayName: z.string(),
   role: RoleSchema,
+  school: z.string().nullable(),
   createdAt: z.string(),
 });
 export type Member = z.infer<typeof MemberSchema>;
