@@ -6,7 +6,7 @@ const file = (ns: string, lng: string) => (ns === 'translation' ? `${lng}.json` 
 const loadNs = (ns: string, lng: string): Tree =>
   JSON.parse(readFileSync(new URL(`../src/i18n/${file(ns, lng)}`, import.meta.url), 'utf8'));
 /** Every namespace's keys, prefixed `ns:` as i18next writes them (the common file unprefixed). */
-const NAMESPACES = ['translation', 'judge', 'organize', 'public', 'setup', 'assign'];
+const NAMESPACES = ['translation', 'judge', 'organize', 'public', 'setup', 'assign', 'record'];
 const load = (lng: string): Tree =>
   Object.fromEntries(
     NAMESPACES.flatMap((ns) => {

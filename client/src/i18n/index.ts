@@ -13,6 +13,8 @@ import setupZh from './setup.zh.json';
 import setupEn from './setup.en.json';
 import assignZh from './assign.zh.json';
 import assignEn from './assign.en.json';
+import recordZh from './record.zh.json';
+import recordEn from './record.en.json';
 
 export const LANGUAGES = ['zh', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -31,6 +33,7 @@ declare module 'i18next' {
       public: typeof publicZh;
       setup: typeof setupZh;
       assign: typeof assignZh;
+      record: typeof recordZh;
     };
   }
 }
@@ -80,7 +83,7 @@ void i18n.use(initReactI18next).init({
       assign: assignEn,
     },
   },
-  ns: ['translation', 'judge', 'organize', 'public', 'setup', 'assign'],
+  ns: ['translation', 'judge', 'organize', 'public', 'setup', 'assign', 'record'],
   defaultNS: 'translation',
   lng: stored(),
   fallbackLng: 'zh',
