@@ -73,6 +73,7 @@ void i18n.use(initReactI18next).init({
       public: publicZh,
       setup: setupZh,
       assign: assignZh,
+      record: recordZh,
     },
     en: {
       translation: en,
@@ -81,6 +82,7 @@ void i18n.use(initReactI18next).init({
       public: publicEn,
       setup: setupEn,
       assign: assignEn,
+      record: recordEn,
     },
   },
   ns: ['translation', 'judge', 'organize', 'public', 'setup', 'assign', 'record'],
