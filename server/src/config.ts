@@ -28,6 +28,11 @@ const EnvSchema = z.object({
   CLIENT_DIR: z.string().optional(),
   /** A font with Chinese glyphs for the award certificates (TTF, OTF or a TTC collection). */
   FONT_PATH: z.string().optional(),
+  /** Seed the demo contest (with its published demo passwords) into an empty database; off in production. */
+  SEED_DEMO: z.enum(['true', 'false']).optional(),
+  /** The first administrator of an empty production database; a password is generated and printed when unset. */
+  ADMIN_USERNAME: z.string().regex(/^[A-Za-z0-9._@-]{3,64}$/).default('admin'),
+  ADMIN_PASSWORD: z.string().min(12, 'at least 12 characters').optional(),
 });
 
 /** Where Debian's CJK font packages put their fonts, best first (fonts-noto-cjk, then older packages). */
@@ -56,6 +61,9 @@ export type AppConfig = {
   clientDir: string | undefined;
   /** Certificate font; undefined when none was configured or found (certificates then answer 503). */
   fontPath: string | undefined;
+  seedDemo: boolean;
+  adminUsername: string;
+  adminPassword: string | undefined;
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
@@ -83,6 +91,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     clientDir: e.CLIENT_DIR,
     // A configured path is kept even when missing, so the 503 names it instead of silently using another font.
     fontPath: e.FONT_PATH || CJK_FONT_CANDIDATES.find((p) => existsSync(p)),
+    seedDemo: e.SEED_DEMO ? e.SEED_DEMO === 'true' : e.NODE_ENV !== 'production',
+    adminUsername: e.ADMIN_USERNAME,
+    adminPassword: e.ADMIN_PASSWORD,
   };
 }
 

@@ -6,4 +6,5 @@ export { AccountsService } from './accounts/accounts.service.js';
 export { repairScoreAudit } from './scores/scores.service.js';
 export { hashPassword } from './accounts/password.js';
 export { seedDemo, type DemoSeed } from './seed/demo.js';
+export { bootstrapAdmin } from './accounts/bootstrap.js';
 export { generateDemoPhotos, demoContestId } from './seed/photos.js';

@@ -7,6 +7,7 @@ import { loadConfig } from './config.js';
 import { NoDatabaseError, openDatabase } from './db/database.js';
 import { repairScoreAudit } from './scores/scores.service.js';
 import { seedDemo } from './seed/demo.js';
+import { bootstrapAdmin } from './accounts/bootstrap.js';
 import { generateDemoPhotos } from './seed/photos.js';
 
 const config = loadConfig();
@@ -25,7 +26,8 @@ async function main() {
   // Score changes whose audit event a crash cut off get it now, before any new change.
   const repaired = await repairScoreAudit(app.locals.ctx);
   if (repaired) logger.warn({ repaired }, 'appended the audit events of score changes cut off by the last stop');
-  const demo = await seedDemo(app.locals.ctx);
+  const demo = config.seedDemo ? await seedDemo(app.locals.ctx) : null;
+  const admin = config.seedDemo ? null : await bootstrapAdmin(app.locals.ctx, { username: config.adminUsername, password: config.adminPassword });
 
   const server = app.listen(config.port, config.host, () => {
     const url = config.publicUrl ?? `http://localhost:${config.port}`;
@@ -37,7 +39,13 @@ async function main() {
         `  judge code  ${demo.judgeCode}  (one-time sign-in for judge02: ${url}/judge/sign-in?code=${demo.judgeCode})`,
         `  teacher     ${url}${demo.feedbackPath}  (private feedback link of entry BB001)`,
       );
-    else lines.push('(demo already seeded; log-ins as printed at first start, see README)');
+    else if (admin)
+      lines.push(
+        admin.generatedPassword
+          ? `first administrator: ${admin.username} / ${admin.generatedPassword}  (shown once: sign in and change it)`
+          : `first administrator: ${admin.username} (password from ADMIN_PASSWORD)`,
+      );
+    else if (config.seedDemo) lines.push('(demo already seeded; log-ins as printed at first start, see README)');
     console.log(lines.join('\n'));
     drawPhotos();
   });
