@@ -45,6 +45,46 @@ describe('set-up form helpers', () => {
     });
   });
 
+  it('names measurement rule problems at the rule inputs, bands numbered from 1', () => {
+    const found = issues(RubricInputSchema, {
+      criteria: [
+        {
+          id: 'time',
+          name: { zh: '用时' },
+          weight: 50,
+          maxScore: 10,
+          kind: 'measurement',
+          rule: { type: 'linear', best: 5, worst: 5 },
+        },
+        {
+          id: 'gap',
+          name: { zh: '间隙' },
+          weight: 50,
+          maxScore: 10,
+          kind: 'measurement',
+          rule: {
+            type: 'bands',
+            bands: [
+              { min: 0, max: 1, points: 12 },
+              { min: 0.5, max: 0.2, points: 5 },
+            ],
+          },
+        },
+        { id: 'look', name: { zh: '外观' }, weight: 10, maxScore: 10, kind: 'measurement' },
+      ],
+    });
+    const errors = issueErrors(found, (i) => JSON.stringify(describeIssue(i)));
+    expect(errors).toMatchObject({
+      'criteria.0.rule.worst': JSON.stringify({ key: 'bestWorst' }),
+      'criteria.1.rule.bands.0.points': JSON.stringify({ key: 'bandPoints', n: 10 }),
+      'criteria.1.rule.bands.1.max': JSON.stringify({ key: 'bandOrder' }),
+      'criteria.1.rule.bands.1': JSON.stringify({ key: 'bandOverlap', n: 1 }),
+      'criteria.2.rule': JSON.stringify({ key: 'needsRule' }),
+    });
+    for (const key of ['bestWorst', 'bandOrder', 'bandPoints', 'bandOverlap', 'needsRule', 'noRule'])
+      expect(setupZh.errors).toHaveProperty(key);
+  });
+
   it('names a duplicate id once every item is right on its own (zod refines the list only then)', () => {
     const criterion = { name: { zh: '内容' }, weight: 1, maxScore: 10, step: 1 };
     const found = issues(RubricInputSchema, {

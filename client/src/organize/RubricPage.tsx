@@ -1,6 +1,13 @@
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { RubricInputSchema, rubricWeightSum, type Criterion, type Rubric } from '@pingxuan/shared';
+import {
+  RubricInputSchema,
+  rubricWeightSum,
+  type Criterion,
+  type CriterionKind,
+  type MeasurementRule,
+  type Rubric,
+} from '@pingxuan/shared';
 import { api, seg } from '../api';
 import { ErrorNotice, Loading } from '../components/Status';
 import { useLanguage } from '../i18n';
@@ -30,6 +37,9 @@ import {
   type Refusal,
 } from './setup/ui';
 
+type RuleType = MeasurementRule['type'];
+type BandRow = { key: string; min: string; max: string; points: string };
+
 type Row = {
   key: string;
   id: string;
@@ -40,26 +50,51 @@ type Row = {
   weight: string;
   maxScore: string;
   step: string;
-  /** Measurement criteria keep their kind and rule as they are; this screen edits judged criteria. */
-  kind?: Criterion['kind'];
-  rule?: Criterion['rule'];
+  kind: CriterionKind;
+  /** Stored with an explicit kind: sent back with it, so an unchanged criterion reads back as written. */
+  hadKind: boolean;
+  ruleType: RuleType;
+  best: string;
+  worst: string;
+  unit: string;
+  bands: BandRow[];
 };
 
 const MAX_CRITERIA = 50;
+const MAX_BANDS = 50;
+const RULE_TYPES: RuleType[] = ['linear', 'bands', 'passFail'];
 
-const rowOf = (c: Criterion): Row => ({
-  key: rowKey(),
-  id: c.id,
-  zh: c.name.zh,
-  en: c.name.en ?? '',
-  descZh: c.description.zh,
-  descEn: c.description.en ?? '',
-  weight: String(c.weight),
-  maxScore: String(c.maxScore),
-  step: String(c.step),
-  ...(c.kind ? { kind: c.kind } : {}),
-  ...(c.rule ? { rule: c.rule } : {}),
-});
+const emptyBand = (): BandRow => ({ key: rowKey(), min: '', max: '', points: '' });
+
+const rowOf = (c: Criterion): Row => {
+  const rule = c.rule;
+  return {
+    key: rowKey(),
+    id: c.id,
+    zh: c.name.zh,
+    en: c.name.en ?? '',
+    descZh: c.description.zh,
+    descEn: c.description.en ?? '',
+    weight: String(c.weight),
+    maxScore: String(c.maxScore),
+    step: String(c.step),
+    kind: c.kind ?? 'judgement',
+    hadKind: c.kind !== undefined,
+    ruleType: rule?.type ?? 'linear',
+    best: rule?.type === 'linear' ? String(rule.best) : '',
+    worst: rule?.type === 'linear' ? String(rule.worst) : '',
+    unit: rule && rule.type !== 'passFail' ? (rule.unit ?? '') : '',
+    bands:
+      rule?.type === 'bands'
+        ? rule.bands.map((b) => ({
+            key: rowKey(),
+            min: b.min === undefined ? '' : String(b.min),
+            max: b.max === undefined ? '' : String(b.max),
+            points: String(b.points),
+          }))
+        : [emptyBand()],
+  };
+};
 
 const emptyRow = (): Row => ({
   key: rowKey(),
@@ -71,7 +106,33 @@ const emptyRow = (): Row => ({
   weight: '10',
   maxScore: '10',
   step: '1',
+  kind: 'judgement',
+  hadKind: false,
+  ruleType: 'linear',
+  best: '',
+  worst: '',
+  unit: '',
+  bands: [emptyBand()],
 });
+
+/** The row's rule as the schema wants it; blank numbers are left out so the schema names them. */
+function ruleOf(r: Row): Record<string, unknown> {
+  const unit = r.unit.trim() ? { unit: r.unit.trim() } : {};
+  if (r.ruleType === 'passFail') return { type: 'passFail' };
+  if (r.ruleType === 'linear')
+    return { type: 'linear', best: numberOrUndefined(r.best), worst: numberOrUndefined(r.worst), ...unit };
+  return {
+    type: 'bands',
+    bands: r.bands.map((b) => {
+      const band: Record<string, unknown> = { points: numberOrUndefined(b.points) };
+      // A blank bound is an open end (below the first band, above the last).
+      if (b.min.trim()) band.min = Number(b.min);
+      if (b.max.trim()) band.max = Number(b.max);
+      return band;
+    }),
+    ...unit,
+  };
+}
 
 function criterionOf(r: Row): Record<string, unknown> {
   return {
@@ -81,8 +142,11 @@ function criterionOf(r: Row): Record<string, unknown> {
     weight: numberOrUndefined(r.weight),
     maxScore: numberOrUndefined(r.maxScore),
     step: numberOrUndefined(r.step),
-    ...(r.kind ? { kind: r.kind } : {}),
-    ...(r.rule ? { rule: r.rule } : {}),
+    ...(r.kind === 'measurement'
+      ? { kind: 'measurement', rule: ruleOf(r) }
+      : r.hadKind
+        ? { kind: r.kind }
+        : {}),
   };
 }
 
@@ -181,6 +245,11 @@ function FrozenRubric({ rubric }: { rubric: Rubric | null }) {
                   <td className="num">{i + 1}</td>
                   <th scope="row">
                     {localized(c.name, lng)} <span className="org-code muted">{c.id}</span>
+                    {c.kind === 'measurement' && c.rule && (
+                      <div className="setup-hint">
+                        {t('rule.kinds.measurement')} · <RuleSummary rule={c.rule} />
+                      </div>
+                    )}
                     {c.description.zh && (
                       <div className="criterion-description">{localized(c.description, lng)}</div>
                     )}
@@ -247,8 +316,17 @@ function RubricForm({
   const sum = rubricWeightSum(valid.map((weight) => ({ weight })));
   const nameOf = (r: Row, i: number) => r.zh || r.id || t('rubric.criterionN', { n: i + 1 });
 
-  const where = (path: string) =>
-    describePath(
+  const where = (path: string) => {
+    const band = /^criteria\.(\d+)\.rule\.bands\.(\d+)(?:\.(min|max|points))?$/.exec(path);
+    if (band) {
+      const parts = [
+        t('rubric.criterionN', { n: Number(band[1]) + 1 }),
+        t('rule.bandN', { n: Number(band[2]) + 1 }),
+      ];
+      if (band[3]) parts.push(t(`rule.${band[3] as 'min' | 'max' | 'points'}`));
+      return parts.join(' · ');
+    }
+    return describePath(
       path,
       { criteria: (i) => t('rubric.criterionN', { n: i + 1 }) },
       {
@@ -262,8 +340,16 @@ function RubricForm({
         step: t('rubric.step'),
         criteria: t('rubric.criteria'),
         version: t('rubric.version'),
+        kind: t('rule.kind'),
+        rule: t('rule.title'),
+        'rule.type': t('rule.type'),
+        'rule.best': t('rule.best'),
+        'rule.worst': t('rule.worst'),
+        'rule.unit': t('rule.unit'),
+        'rule.bands': t('rule.bands'),
       },
     );
+  };
 
   async function save() {
     setRefused(null);
@@ -316,7 +402,6 @@ function RubricForm({
             <li key={r.key} className="card setup-row setup-criterion">
               <fieldset>
                 <legend>{t('rubric.legend', { n: i + 1, name })}</legend>
-                {r.kind === 'measurement' && <p className="org-tag">{t('rubric.measurement')}</p>}
                 <div className="setup-row-fields setup-criterion-fields">
                   <Field
                     id={`${r.key}-first`}
@@ -368,6 +453,11 @@ function RubricForm({
                   <Field
                     label={t('rubric.maxScore')}
                     error={errors[`${p}.maxScore`]}
+                    hint={
+                      r.kind === 'measurement' && r.ruleType === 'passFail'
+                        ? t('rubric.passPoints')
+                        : undefined
+                    }
                     className="setup-narrow"
                   >
                     {(c) => (
@@ -429,8 +519,14 @@ function RubricForm({
                     )}
                   </Field>
                 </div>
+                <KindChoice row={r} name={name} set={set} />
+                {r.kind === 'measurement' && (
+                  <RuleEditor row={r} prefix={p} errors={errors} set={set} announce={announce} />
+                )}
                 {errors[p] && <p className="field-error">{errors[p]}</p>}
-                {errors[`${p}.rule`] && <p className="field-error">{errors[`${p}.rule`]}</p>}
+                {r.kind !== 'measurement' && errors[`${p}.rule`] && (
+                  <p className="field-error">{errors[`${p}.rule`]}</p>
+                )}
                 <RowTools
                   rowId={r.key}
                   index={i}
@@ -479,4 +575,180 @@ function RubricForm({
       </div>
     </form>
   );
+}
+
+/** Judges score it, or a recorder measures it and a rule turns the value into points. */
+function KindChoice({ row, name, set }: { row: Row; name: string; set: (patch: Partial<Row>) => void }) {
+  const { t } = useTranslation('setup');
+  return (
+    <fieldset className="rule-kind">
+      <legend>{t('rule.kindOf', { name })}</legend>
+      {(['judgement', 'measurement'] as const).map((k) => (
+        <label key={k} className="rule-radio">
+          <input
+            type="radio"
+            name={`${row.key}-kind`}
+            value={k}
+            checked={row.kind === k}
+            onChange={() => set({ kind: k })}
+          />{' '}
+          {t(`rule.kinds.${k}`)}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/** The conversion rule of a measurement criterion: a straight line, a table of bands, or pass/fail. */
+function RuleEditor({
+  row,
+  prefix,
+  errors,
+  set,
+  announce,
+}: {
+  row: Row;
+  prefix: string;
+  errors: FieldErrors;
+  set: (patch: Partial<Row>) => void;
+  announce: (message: string) => void;
+}) {
+  const { t } = useTranslation('setup');
+  const p = `${prefix}.rule`;
+  const setBand = (key: string, patch: Partial<BandRow>) =>
+    set({ bands: row.bands.map((b) => (b.key === key ? { ...b, ...patch } : b)) });
+  const number = (value: string, onChange: (v: string) => void) => ({
+    type: 'number' as const,
+    step: 'any',
+    inputMode: 'decimal' as const,
+    value,
+    onChange: (e: { target: { value: string } }) => onChange(e.target.value),
+  });
+  return (
+    <div className="rule-editor">
+      <div className="setup-row-fields">
+        <Field label={t('rule.type')} error={errors[`${p}.type`]} className="rule-type">
+          {(c) => (
+            <select
+              {...c}
+              value={row.ruleType}
+              onChange={(e) => set({ ruleType: e.target.value as RuleType })}
+            >
+              {RULE_TYPES.map((type) => (
+                <option key={type} value={type}>
+                  {t(`rule.types.${type}`)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        {row.ruleType !== 'passFail' && (
+          <Field
+            label={t('rule.unit')}
+            error={errors[`${p}.unit`]}
+            hint={t('rule.unitHint')}
+            className="setup-narrow"
+          >
+            {(c) => (
+              <input {...c} value={row.unit} maxLength={20} onChange={(e) => set({ unit: e.target.value })} />
+            )}
+          </Field>
+        )}
+        {row.ruleType === 'linear' && (
+          <>
+            <Field
+              label={t('rule.best')}
+              error={errors[`${p}.best`]}
+              hint={t('rule.bestHint')}
+              className="setup-narrow"
+            >
+              {(c) => <input {...c} {...number(row.best, (v) => set({ best: v }))} />}
+            </Field>
+            <Field
+              label={t('rule.worst')}
+              error={errors[`${p}.worst`]}
+              hint={t('rule.worstHint')}
+              className="setup-narrow"
+            >
+              {(c) => <input {...c} {...number(row.worst, (v) => set({ worst: v }))} />}
+            </Field>
+          </>
+        )}
+      </div>
+      {row.ruleType === 'passFail' && <p className="setup-hint">{t('rule.passFailHint')}</p>}
+      {row.ruleType === 'bands' && (
+        <fieldset className="rule-bands">
+          <legend>{t('rule.bands')}</legend>
+          <p className="setup-hint">{t('rule.bandsHint')}</p>
+          <ol className="rule-band-list">
+            {row.bands.map((b, j) => {
+              const bp = `${p}.bands.${j}`;
+              const label = t('rule.bandN', { n: j + 1 });
+              return (
+                <li key={b.key} className="rule-band" aria-label={label}>
+                  <span className="rule-band-n" aria-hidden="true">
+                    {j + 1}
+                  </span>
+                  <Field id={`${b.key}-min`} label={t('rule.min')} error={errors[`${bp}.min`]}>
+                    {(c) => <input {...c} {...number(b.min, (v) => setBand(b.key, { min: v }))} />}
+                  </Field>
+                  <Field label={t('rule.max')} error={errors[`${bp}.max`]}>
+                    {(c) => <input {...c} {...number(b.max, (v) => setBand(b.key, { max: v }))} />}
+                  </Field>
+                  <Field label={t('rule.points')} error={errors[`${bp}.points`]}>
+                    {(c) => <input {...c} {...number(b.points, (v) => setBand(b.key, { points: v }))} />}
+                  </Field>
+                  <button
+                    type="button"
+                    className="button button-secondary setup-tool setup-tool-remove"
+                    disabled={row.bands.length === 1}
+                    aria-label={t('rule.removeBandLabel', { n: j + 1 })}
+                    onClick={() => {
+                      set({ bands: row.bands.filter((x) => x.key !== b.key) });
+                      announce(t('rule.bandRemoved', { n: j + 1 }));
+                    }}
+                  >
+                    {t('rows.remove')}
+                  </button>
+                  {errors[bp] && <p className="field-error rule-band-error">{errors[bp]}</p>}
+                </li>
+              );
+            })}
+          </ol>
+          {errors[`${p}.bands`] && <p className="field-error">{errors[`${p}.bands`]}</p>}
+          <button
+            type="button"
+            className="button button-secondary"
+            disabled={row.bands.length >= MAX_BANDS}
+            onClick={() => {
+              const band = emptyBand();
+              updateThenFocus(() => set({ bands: [...row.bands, band] }), `${band.key}-min`);
+              announce(t('rule.bandAdded', { n: row.bands.length + 1 }));
+            }}
+          >
+            {t('rule.addBand')}
+          </button>
+        </fieldset>
+      )}
+      {errors[p] && <p className="field-error">{errors[p]}</p>}
+    </div>
+  );
+}
+
+/** A rule in one line, for the frozen rubric. */
+function RuleSummary({ rule }: { rule: MeasurementRule }) {
+  const { t } = useTranslation('setup');
+  const lng = useLanguage();
+  if (rule.type === 'passFail') return <>{t('rule.types.passFail')}</>;
+  const unit = rule.unit ?? '';
+  if (rule.type === 'linear')
+    return (
+      <>
+        {t('rule.linearSummary', {
+          best: `${formatNumber(rule.best, lng)}${unit}`,
+          worst: `${formatNumber(rule.worst, lng)}${unit}`,
+        })}
+      </>
+    );
+  return <>{t('rule.bandsSummary', { n: rule.bands.length })}</>;
 }

@@ -53,6 +53,9 @@ type Form = {
   tiePolicy: ContestSettings['tiePolicy'];
   quotaScope: ContestSettings['quotaScope'];
   tieBreak: string[];
+  measurementDoubleEntry: boolean;
+  scoreboardEnabled: boolean;
+  judgementReleased: boolean;
 };
 
 type SettingsPatch = NonNullable<ContestUpdate['settings']>;
@@ -87,6 +90,9 @@ function formOf(c: ContestForMember): Form {
     tiePolicy: s.tiePolicy,
     quotaScope: s.quotaScope,
     tieBreak: [...s.tieBreak],
+    measurementDoubleEntry: s.measurementDoubleEntry,
+    scoreboardEnabled: s.scoreboard.enabled,
+    judgementReleased: s.scoreboard.judgementReleased,
   };
 }
 
@@ -129,6 +135,8 @@ function payloadOf(
     tieBreak: f.tieBreak,
     judgesPerEntry: numberOrUndefined(f.judgesPerEntry),
     bootstrapSamples: numberOrUndefined(f.bootstrapSamples),
+    measurementDoubleEntry: f.measurementDoubleEntry,
+    scoreboard: { enabled: f.scoreboardEnabled, judgementReleased: f.judgementReleased },
   };
   const body: Record<string, unknown> = { version: c.version, name: f.name, description: f.description };
   // Published results fix the settings for good; the name and description may still change.
@@ -239,6 +247,9 @@ function SettingsForm({ onSaved, onEdit }: { onSaved: () => void; onEdit: () => 
         'settings.tiePolicy': t('settings.tiePolicy'),
         'settings.quotaScope': t('settings.quotaScope'),
         'settings.tieBreak': t('settings.tieBreak'),
+        'settings.measurementDoubleEntry': t('settings.doubleEntry'),
+        'settings.scoreboard.enabled': t('settings.scoreboardEnabled'),
+        'settings.scoreboard.judgementReleased': t('settings.judgementReleased'),
         settings: t('settings.title'),
       },
     );
@@ -468,6 +479,34 @@ function SettingsForm({ onSaved, onEdit }: { onSaved: () => void; onEdit: () => 
             )}
           </Field>
         </div>
+      </fieldset>
+
+      <fieldset className="card setup-card" disabled={published}>
+        <legend>{t('settings.venue')}</legend>
+        <Toggle
+          id="settings-double-entry"
+          checked={form.measurementDoubleEntry}
+          onChange={(v) => set('measurementDoubleEntry', v)}
+          label={t('settings.doubleEntry')}
+          hint={t('settings.doubleEntryHint')}
+          error={err('settings.measurementDoubleEntry')}
+        />
+        <Toggle
+          id="settings-scoreboard"
+          checked={form.scoreboardEnabled}
+          onChange={(v) => set('scoreboardEnabled', v)}
+          label={t('settings.scoreboardEnabled')}
+          hint={t('settings.scoreboardHint')}
+          error={err('settings.scoreboard.enabled')}
+        />
+        <Toggle
+          id="settings-judgement-released"
+          checked={form.judgementReleased}
+          onChange={(v) => set('judgementReleased', v)}
+          label={t('settings.judgementReleased')}
+          hint={t('settings.judgementReleasedHint')}
+          error={err('settings.scoreboard.judgementReleased')}
+        />
       </fieldset>
 
       <fieldset className="card setup-card" disabled={published}>
@@ -889,5 +928,46 @@ function TieBreak({
       {errors['settings.tieBreak'] && <p className="field-error">{errors['settings.tieBreak']}</p>}
       {body}
     </section>
+  );
+}
+
+/** A checkbox with its hint and error read out with it. */
+function Toggle({
+  id,
+  checked,
+  onChange,
+  label,
+  hint,
+  error,
+}: {
+  id: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  label: string;
+  hint: ReactNode;
+  error: string | undefined;
+}) {
+  return (
+    <div className="setup-field setup-toggle">
+      <label className="org-check" htmlFor={id}>
+        <input
+          id={id}
+          type="checkbox"
+          checked={checked}
+          aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
+          {...(error ? { 'aria-invalid': true } : {})}
+          onChange={(e) => onChange(e.target.checked)}
+        />
+        <span>{label}</span>
+      </label>
+      <p id={`${id}-hint`} className="setup-hint">
+        {hint}
+      </p>
+      {error && (
+        <p id={`${id}-error`} className="field-error">
+          {error}
+        </p>
+      )}
+    </div>
   );
 }

@@ -17,11 +17,18 @@ export const MeasurementBandSchema = z.strictObject({
 });
 export type MeasurementBand = z.infer<typeof MeasurementBandSchema>;
 
+/** What the value is measured in (s, mm, 个), shown to recorders; it does not change the points. */
+const UnitSchema = z.string().trim().min(1).max(20).optional();
+
 export const MeasurementRuleSchema = z.discriminatedUnion('type', [
   /** Full points at `best` or better, none at `worst` or worse, straight line between; best may be above or below worst. */
-  z.strictObject({ type: z.literal('linear'), best: z.number(), worst: z.number() }),
+  z.strictObject({ type: z.literal('linear'), best: z.number(), worst: z.number(), unit: UnitSchema }),
   /** A value outside every band earns 0 points. */
-  z.strictObject({ type: z.literal('bands'), bands: z.array(MeasurementBandSchema).min(1).max(50) }),
+  z.strictObject({
+    type: z.literal('bands'),
+    bands: z.array(MeasurementBandSchema).min(1).max(50),
+    unit: UnitSchema,
+  }),
   /** Value 1 = pass (maxScore points), 0 = fail (0 points). */
   z.strictObject({ type: z.literal('passFail') }),
 ]);

@@ -19,7 +19,8 @@ export type Issue = {
 
 export type IssueText =
   | { key: 'required' | 'number' | 'integer' | 'format' | 'code' | 'choice' | 'tierRule' | 'steps' }
-  | { key: 'duplicateId' }
+  | { key: 'duplicateId' | 'bestWorst' | 'bandOrder' | 'needsRule' | 'noRule' }
+  | { key: 'bandPoints' | 'bandOverlap'; n: number }
   | {
       key: 'minLength' | 'maxLength' | 'min' | 'max' | 'above' | 'below' | 'minItems' | 'maxItems';
       n: number;
@@ -56,10 +57,24 @@ export function describeIssue(issue: Issue): IssueText {
       if (/needs a quota, a share or a minScore/.test(issue.message)) return { key: 'tierRule' };
       if (/whole number of steps/.test(issue.message)) return { key: 'steps' };
       if (/^duplicate .* id/.test(issue.message)) return { key: 'duplicateId' };
-      return { key: 'server', message: issue.message };
+      return ruleIssue(issue.message) ?? { key: 'server', message: issue.message };
     default:
       return { key: 'server', message: issue.message };
   }
+}
+
+/** The measurement rule checks of shared/engine/measurement.ts, by their (English) messages. */
+export function ruleIssue(message: string): IssueText | null {
+  if (message === 'best and worst must differ') return { key: 'bestWorst' };
+  if (message === 'max must be above min') return { key: 'bandOrder' };
+  if (message === 'a measurement criterion needs a rule') return { key: 'needsRule' };
+  if (message === 'only measurement criteria take a rule') return { key: 'noRule' };
+  const points = /^must be between 0 and maxScore \((.+)\)$/.exec(message);
+  if (points) return { key: 'bandPoints', n: Number(points[1]) };
+  // Bands are numbered from 1 on screen, from 0 in the schema's message.
+  const overlap = /^overlaps band (\d+)$/.exec(message);
+  if (overlap) return { key: 'bandOverlap', n: Number(overlap[1]) + 1 };
+  return null;
 }
 
 /** One message per field (the first issue of each path), in the order of the issues. */

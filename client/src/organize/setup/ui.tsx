@@ -7,6 +7,7 @@ import {
   describeIssue,
   describeServerMessage,
   issueErrors,
+  ruleIssue,
   serverErrors,
   type FieldErrors,
   type Issue,
@@ -62,7 +63,12 @@ export function useRefusal(): (err: unknown) => Refusal {
       const fields = Object.fromEntries(
         Object.entries(serverErrors(error)).map(([path, message]) => {
           const known = describeServerMessage(message);
-          return [path, known ? text(`server.${known.key}`, known.values) : message];
+          if (known) return [path, text(`server.${known.key}`, known.values)];
+          // The server checks rules with the same schema, so its messages are the client's own.
+          const rule = ruleIssue(message);
+          if (rule && rule.key !== 'server')
+            return [path, text(`errors.${rule.key}`, 'n' in rule ? { n: String(rule.n) } : {})];
+          return [path, message];
         }),
       );
       return { error, fields };
