@@ -15,6 +15,10 @@ import { SessionProvider, useSession } from './session';
 const JudgeArea = lazy(() => import('./judge/JudgeArea').then((m) => ({ default: m.JudgeArea })));
 const OrganizeArea = lazy(() => import('./organize/OrganizeArea').then((m) => ({ default: m.OrganizeArea })));
 const PublicArea = lazy(() => import('./public/PublicArea').then((m) => ({ default: m.PublicArea })));
+const RecordArea = lazy(() => import('./record/RecordArea').then((m) => ({ default: m.RecordArea })));
+const ScoreboardPage = lazy(() =>
+  import('./public/ScoreboardPage').then((m) => ({ default: m.ScoreboardPage })),
+);
 const area = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
 
 /** Pages behind sign-in send the visitor to /login and back afterwards. */
@@ -42,6 +46,8 @@ export function App() {
     <SessionProvider>
       <BrowserRouter>
         <Routes>
+          {/* The venue screen fills a projector: no header, its own dark page. */}
+          <Route path="scoreboard/:contestId" element={area(<ScoreboardPage />)} />
           <Route element={<Shell />}>
             <Route index element={<Home />} />
             <Route path="login" element={<LoginPage />} />
@@ -53,6 +59,7 @@ export function App() {
               <Route path="contests/:contestId" element={<ContestOverviewPage />} />
               <Route path="contests/:contestId/*" element={area(<OrganizeArea />)} />
               <Route path="judge/:contestId/*" element={area(<JudgeArea />)} />
+              <Route path="record/:contestId/*" element={area(<RecordArea />)} />
             </Route>
             <Route path="*" element={<NotFoundPage />} />
           </Route>

@@ -63,7 +63,7 @@ describe('api', () => {
 describe('routing after sign-in', () => {
   const me = (
     isAdmin: boolean,
-    memberships: { contestId: string; role: 'organizer' | 'judge' | 'teacher' }[],
+    memberships: { contestId: string; role: 'organizer' | 'judge' | 'teacher' | 'recorder' }[],
   ) => ({
     id: 'u',
     username: 'u',
@@ -91,6 +91,28 @@ describe('routing after sign-in', () => {
         ]),
       ),
     ).toBe('/contests');
+  });
+
+  it('sends a user who only records for one contest to its recording screen', () => {
+    expect(homeFor(me(false, [{ contestId: 'c4', role: 'recorder' }]))).toBe('/record/c4');
+    expect(
+      homeFor(
+        me(false, [
+          { contestId: 'c4', role: 'recorder' },
+          { contestId: 'c5', role: 'recorder' },
+        ]),
+      ),
+    ).toBe('/contests');
+    // Recording besides another role: the contest list offers both.
+    expect(
+      homeFor(
+        me(false, [
+          { contestId: 'c4', role: 'recorder' },
+          { contestId: 'c4', role: 'teacher' },
+        ]),
+      ),
+    ).toBe('/contests');
+    expect(homeFor(me(true, [{ contestId: 'c4', role: 'recorder' }]))).toBe('/contests');
   });
 
   it('follows only same-site paths in ?next=', () => {

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { asApiError, type ApiError } from '../api';
 import { ErrorNotice, errorText, Loading } from '../components/Status';
+import { homeFor } from '../routing';
 import { useSession } from '../session';
 import { judgeContest, redeemCode } from '../signIn';
 import { usePageTitle } from '../usePageTitle';
@@ -29,7 +30,7 @@ export function CodeSignInPage() {
         setMe(me);
         const contestId = judgeContest(me);
         if (contestId) void navigate(`/judge/${encodeURIComponent(contestId)}`, { replace: true });
-        else if (me.memberships.length) void navigate('/contests', { replace: true });
+        else if (me.memberships.length) void navigate(homeFor(me), { replace: true });
         else setProblem({ noContest: true });
       },
       (err: unknown) => {
