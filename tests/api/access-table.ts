@@ -47,7 +47,10 @@ export const ACCESS_TABLE: Record<string, Rule> = {
   'POST /api/auth/code-login': { allow: everyone, gate: 'signInCode' },
   'POST /api/auth/logout': { allow: accounts, endsSession: true },
   'GET /api/auth/me': { allow: accounts },
+  'POST /api/auth/password': { allow: accounts, gate: 'password' },
   'POST /api/admin/users': { allow: ['admin'] },
+  'GET /api/admin/users': { allow: ['admin'] },
+  'PATCH /api/admin/users/:userId': { allow: ['admin'] },
   'GET /api/admin/audit/verify': { allow: ['admin'] },
 
   // Contests, rubric, members

@@ -288,6 +288,7 @@ async function seed() {
     membershipId: spareMembershipId,
     token: tokenOf('A01'),
     criterionId: 'content',
+    userId: String((await t.ctx.models.User.findOne({ username: 'acc-teacher-spare' }).lean())!._id),
   };
   spares = {
     judgeId: spareJudge.id,

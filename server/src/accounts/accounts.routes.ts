@@ -1,11 +1,22 @@
 import { Router, type Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import { CodeLoginRequestSchema, CreateUserSchema, LoginRequestSchema } from '@pingxuan/shared';
+import { z } from 'zod';
+import {
+  ChangePasswordSchema,
+  CodeLoginRequestSchema,
+  CreateUserSchema,
+  IdSchema,
+  LoginRequestSchema,
+  UserDisableSchema,
+  UserListQuerySchema,
+} from '@pingxuan/shared';
 import type { AppContext } from '../context.js';
 import { actorOf, requireAdmin, requireAuth, sessionCookieName } from '../http/auth.js';
 import { HttpError, unauthorized } from '../http/errors.js';
-import { body } from '../http/validate.js';
+import { body, params, query } from '../http/validate.js';
 import { AccountsService, type SessionTicket } from './accounts.service.js';
+
+const UserParams = z.strictObject({ userId: IdSchema });
 
 const textOrEmpty = (v: unknown) => (typeof v === 'string' ? v : '');
 
@@ -33,6 +44,19 @@ export function accountsRoutes(ctx: AppContext): Router {
     keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${textOrEmpty(req.body?.username ?? req.body?.code).slice(0, 64).toLowerCase()}`,
     handler: (_req, res, _next, options) =>
       res.status(options.statusCode).json({ error: { code: 'rate_limited', message: 'Too many sign-in attempts; try again later' } }),
+  });
+
+  // Guessing the current password from a stolen session is throttled per account, wherever it comes from.
+  const passwordLimit = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: ctx.config.loginRateLimit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => `user|${req.user!.id}`,
+    handler: (_req, res, _next, options) =>
+      res
+        .status(options.statusCode)
+        .json({ error: { code: 'rate_limited', message: 'Too many attempts; try again later' } }),
   });
 
   router.post('/auth/login', loginLimit, async (req, res) => {
@@ -68,6 +92,19 @@ export function accountsRoutes(ctx: AppContext): Router {
     res.status(204).end();
   });
 
+  router.post('/auth/password', requireAuth, passwordLimit, async (req, res) => {
+    const input = body(req, ChangePasswordSchema);
+    await accounts.changePassword(req.user!.id, req.user!.sessionId, input);
+    // Who and when only: neither password nor hash goes into the audit trail.
+    await ctx.audit.append({
+      actor: actorOf(req),
+      action: 'user.changePassword',
+      target: { type: 'user', id: req.user!.id },
+      ip: req.ip ?? null,
+    });
+    res.status(204).end();
+  });
+
   router.get('/auth/me', async (req, res) => {
     if (!req.user) throw unauthorized();
     res.json(await accounts.me(req.user.id));
@@ -79,6 +116,26 @@ export function accountsRoutes(ctx: AppContext): Router {
     const view = { id: String(user._id), username: user.username, displayName: user.displayName, isAdmin: user.isAdmin };
     await ctx.audit.append({ actor: actorOf(req), action: 'user.create', target: { type: 'user', id: view.id }, after: view });
     res.status(201).json(view);
+  });
+
+  router.get('/admin/users', requireAdmin, async (req, res) => {
+    const { q } = query(req, UserListQuerySchema);
+    res.json(await accounts.listUsers(q));
+  });
+
+  router.patch('/admin/users/:userId', requireAdmin, async (req, res) => {
+    const { userId } = params(req, UserParams);
+    const { disabled } = body(req, UserDisableSchema);
+    const { before, after } = await accounts.setDisabled(req.user!.id, userId, disabled);
+    if (before.disabled !== after.disabled)
+      await ctx.audit.append({
+        actor: actorOf(req),
+        action: disabled ? 'user.disable' : 'user.enable',
+        target: { type: 'user', id: userId },
+        before: { disabled: before.disabled },
+        after: { disabled: after.disabled },
+      });
+    res.json(after);
   });
 
   return router;

@@ -1,11 +1,22 @@
 import mongoose from 'mongoose';
-import type { CreateUser, Me, Role } from '@pingxuan/shared';
+import {
+  USER_LIST_LIMIT,
+  type ChangePassword,
+  type CreateUser,
+  type Me,
+  type Role,
+  type UserList,
+  type UserSummary,
+} from '@pingxuan/shared';
 import type { AppContext } from '../context.js';
-import { conflict } from '../http/errors.js';
+import { badRequest, conflict, notFound } from '../http/errors.js';
+import type { UserDoc } from './accounts.model.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
 import { hashSecret, newSecret, newSignInCode, normalizeSignInCode } from './tokens.js';
 
 export type SessionTicket = { token: string; expiresAt: Date };
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export class AccountsService {
   constructor(private readonly ctx: AppContext) {}
@@ -15,6 +26,84 @@ export class AccountsService {
     if (await User.exists({ username: input.username })) throw conflict(`Username "${input.username}" is taken`, { field: 'username' });
     const passwordHash = await hashPassword(input.password);
     return User.create({ username: input.username, displayName: input.displayName, passwordHash, isAdmin: input.isAdmin });
+  }
+
+  static summary(u: UserDoc): UserSummary {
+    return {
+      id: String(u._id),
+      username: u.username,
+      displayName: u.displayName,
+      isAdmin: u.isAdmin,
+      disabled: u.disabled,
+      createdAt: (u.createdAt ?? new Date(0)).toISOString(),
+    };
+  }
+
+  /** Accounts whose username or display name contains `q` (any case), by username; a page at most. */
+  async listUsers(q: string): Promise<UserList> {
+    const filter: Record<string, unknown> = {};
+    if (q) {
+      const re = new RegExp(escapeRegex(q), 'i');
+      filter.$or = mongoose.trusted([{ username: re }, { displayName: re }]);
+    }
+    const docs = await this.ctx.models.User.find(filter, { passwordHash: 0 })
+      .sort({ username: 1 })
+      .limit(USER_LIST_LIMIT + 1)
+      .lean<UserDoc[]>();
+    return {
+      users: docs.slice(0, USER_LIST_LIMIT).map(AccountsService.summary),
+      more: docs.length > USER_LIST_LIMIT,
+    };
+  }
+
+  /**
+   * Replaces the signed-in user's password after checking the current one, and closes every other session
+   * of theirs (a stolen session dies with the old password); the session in hand stays open.
+   */
+  async changePassword(userId: string, sessionId: string, input: ChangePassword): Promise<void> {
+    const { User, Session } = this.ctx.models;
+    const user = await User.findById(userId).lean();
+    if (!user) throw notFound('User');
+    if (!user.passwordHash)
+      throw conflict('This account signs in with one-time codes and has no password to change', {
+        reason: 'no_password',
+      });
+    if (!(await verifyPassword(input.currentPassword, user.passwordHash)))
+      throw badRequest('body.currentPassword: wrong password', [
+        { path: 'body.currentPassword', message: 'wrong password' },
+      ]);
+    const passwordHash = await hashPassword(input.newPassword);
+    // Only over the hash just checked: two changes racing cannot both win.
+    const done = await User.updateOne(
+      { _id: user._id, passwordHash: user.passwordHash },
+      { $set: { passwordHash } },
+    );
+    if (done.modifiedCount !== 1) throw conflict('The password was changed meanwhile; sign in again');
+    await Session.deleteMany({
+      userId: user._id,
+      _id: mongoose.trusted({ $ne: new mongoose.Types.ObjectId(sessionId) }),
+    });
+  }
+
+  /** Disables or enables an account; a disabled one loses every session at once. */
+  async setDisabled(
+    actorId: string,
+    userId: string,
+    disabled: boolean,
+  ): Promise<{ before: UserSummary; after: UserSummary }> {
+    const { User, Session } = this.ctx.models;
+    if (disabled && actorId === userId)
+      throw conflict('You cannot disable your own account', { reason: 'self' });
+    const before = await User.findById(userId).lean<UserDoc>();
+    if (!before) throw notFound('User');
+    const after = await User.findOneAndUpdate(
+      { _id: before._id },
+      { $set: { disabled } },
+      { returnDocument: 'after' },
+    ).lean<UserDoc>();
+    if (!after) throw notFound('User');
+    if (disabled) await Session.deleteMany({ userId: before._id });
+    return { before: AccountsService.summary(before), after: AccountsService.summary(after) };
   }
 
   /** Returns the user id when the password matches; always spends one hash so timing says nothing. */

@@ -48,3 +48,35 @@ export const MeSchema = z.object({
   memberships: z.array(MembershipSchema),
 });
 export type Me = z.infer<typeof MeSchema>;
+
+/** A signed-in user replacing their own password; the current one proves it is them at the keyboard. */
+export const ChangePasswordSchema = z
+  .strictObject({
+    currentPassword: z.string().min(1).max(200),
+    newPassword: PasswordSchema,
+  })
+  .refine((v) => v.newPassword !== v.currentPassword, {
+    path: ['newPassword'],
+    message: 'must differ from the current password',
+  });
+export type ChangePassword = z.infer<typeof ChangePasswordSchema>;
+
+/** One account as administrators list them: never a password hash. */
+export const UserSummarySchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  isAdmin: z.boolean(),
+  disabled: z.boolean(),
+  createdAt: z.string(),
+});
+export type UserSummary = z.infer<typeof UserSummarySchema>;
+
+/** Search of accounts by part of the username or display name; an empty `q` lists the first ones. */
+export const UserListQuerySchema = z.strictObject({
+  q: z.string().trim().max(100).default(''),
+});
+export const USER_LIST_LIMIT = 100;
+export type UserList = { users: UserSummary[]; more: boolean };
+
+export const UserDisableSchema = z.strictObject({ disabled: z.boolean() });
