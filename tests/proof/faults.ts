@@ -2,8 +2,11 @@
 // moments and restarted; afterwards every score a judge got a 2xx for must be in the database exactly once,
 // with the version and values acknowledged, and no retry may have applied a change twice.
 //
-//   npm run proof:faults -- [--judges 200] [--duration 60] [--kills 5] [--entries-per-judge 60] [--src]
+//   npm run proof:faults -- [--judges 200] [--duration 60] [--kills 5] [--entries-per-judge 60] [--min-acks 50]
+//                           [--seed 6] [--src]
 //
+// Kill moments are drawn between 10% and 90% of the run; each also waits until the restarted server has
+// acknowledged --min-acks changes, so every kill lands on a server under load (the run grows if needed).
 // The server is a child process (server-child.mjs on the built server/dist; --src runs the sources under tsx).
 // Database: MONGODB_URI when set, else the in-process wire-protocol test server (tests/support/miniMongo.ts),
 // which lives here in the parent and so survives every kill of the server, as a real mongod would.
@@ -59,7 +62,7 @@ export const FAULT_DEFAULTS: FaultOptions = {
   duration: 60,
   kills: 5,
   entriesPerJudge: 60,
-  minAcksBetweenKills: 0,
+  minAcksBetweenKills: 50,
   build: 'dist',
   seed: 6,
 };

@@ -86,6 +86,7 @@ export type LoadReport = {
 };
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
+const BATCH = 10_000;
 
 /** The contest seeded in this database by an earlier run, with every judge's remaining work. */
 async function existingContest(m: Models) {
@@ -100,10 +101,15 @@ async function existingContest(m: Models) {
   const usernameOf = new Map(users.map((u) => [String(u._id), u.username]));
   const entries = await m.Entry.countDocuments({ contestId });
   // Submitted scores are done; drafts go on from the version stored.
-  const scores = await m.Score.find({ contestId }, { entryId: 1, judgeId: 1, status: 1, version: 1 }).lean();
+  // Read in batches of 10,000: without a batchSize, every getMore is answered with up to 16 MB at once, which on
+  // the in-process test server holds its event loop (and every other client) for that long.
+  const scores = await m.Score.find({ contestId }, { entryId: 1, judgeId: 1, status: 1, version: 1 })
+    .batchSize(BATCH)
+    .lean();
   const score = new Map(scores.map((s) => [`${s.judgeId}:${s.entryId}`, s]));
   const assignments = await m.Assignment.find({ contestId }, { entryId: 1, judgeId: 1, order: 1 })
     .sort({ judgeId: 1, order: 1 })
+    .batchSize(BATCH)
     .lean();
   const byJudge = new Map<string, { entryId: string; version: number }[]>();
   for (const a of assignments) {
@@ -196,8 +202,17 @@ export async function runLoad(options: Partial<LoadOptions> = {}): Promise<LoadR
     let found = await existingContest(m);
     const seeded = found ? 'reused' : 'seeded';
     if (!found) {
-      await seed(m, { ...BENCH_DEFAULTS, entries: o.entries, judges: o.judges }, {}, (l) => log(l));
-      found = (await existingContest(m))!;
+      const fresh = await seed(m, { ...BENCH_DEFAULTS, entries: o.entries, judges: o.judges }, {}, (l) =>
+        log(l),
+      );
+      found = {
+        contestId: fresh.contestId,
+        entries: fresh.counts.entries,
+        judges: fresh.judgeUsernames.map((username, j) => ({
+          username,
+          tasks: fresh.unscored[j]!.map((entryId) => ({ entryId, version: 0 })),
+        })),
+      };
     }
     const seedMs = Math.round(performance.now() - t0);
     const tasks = found.judges.reduce((n, j) => n + j.tasks.length, 0);

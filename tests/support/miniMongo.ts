@@ -22,8 +22,9 @@
 // (index key -> _id), checked on every insert/update/upsert/replace and on index creation, with real
 // E11000 errors (code 11000, keyPattern, keyValue). Non-unique indexes (including text, 2dsphere,
 // hashed) are accepted and listed, but there is no query planner: a find scans the collection, except
-// for equality on `_id` (or `_id: {$in}`) and equality on every field of a unique index, which are
-// looked up in the maps.
+// for equality on `_id` (or `_id: {$in}`), equality on every field of a unique index, and equality on
+// every field of a plain ascending/descending non-unique index (not sparse, partial or collated; its map,
+// index key -> _ids, is built at the first query that can use it), which are looked up in the maps.
 // TTL indexes are accepted and listed; expired documents are removed every `ttlMonitorSeconds`
 // (60 by default, as mongod's TTL monitor) and on demand with `expireTtlDocuments()`.
 // Transactions: a command with `autocommit: false` joins the session's transaction; every write in it
@@ -62,6 +63,11 @@ interface Index {
   paths: string[][];
   /** Unique indexes only: index key -> key of the owning document's `_id`. */
   owners?: Map<string, string>;
+  /**
+   * Plain non-unique indexes: index key -> keys of the documents' `_id`, built the first time a query can use
+   * it and kept up to date from then on; null when it cannot be kept (parallel arrays), so queries scan.
+   */
+  members?: Map<string, Set<string>> | null;
   partial?: Query;
   /** Folds strings for a case- (and accent-) insensitive collation. */
   fold?: (s: string) => string;
@@ -71,6 +77,11 @@ interface Collection {
   db: string;
   name: string;
   docs: Map<string, Doc>;
+  /**
+   * Position of each document in `docs` (natural order), so documents looked up in a non-unique index's map
+   * come back in the order a scan gives, whenever they joined the key.
+   */
+  seq: Map<string, number>;
   indexes: Index[];
   options: Doc;
   uuid: Binary;
@@ -317,6 +328,9 @@ export class MiniMongo {
   private readonly handlers: Record<string, (cmd: Doc, ctx: Ctx) => Doc>;
   port = 0;
   host = '127.0.0.1';
+  /** Documents tested against query filters so far: shows whether a query was answered from an index map. */
+  examined = 0;
+  private nextSeq = 0;
 
   constructor(options: MiniMongoOptions = {}) {
     this.ttlMonitorSeconds = options.ttlMonitorSeconds ?? 60;
@@ -588,15 +602,21 @@ export class MiniMongo {
         const current = c.docs.get(u.id);
         if (current) {
           this.dropKeys(c, current, u.id);
-          c.docs.delete(u.id);
+          // An updated document goes back where it was; an inserted one goes.
+          if (!u.prev) {
+            c.docs.delete(u.id);
+            c.seq.delete(u.id);
+          }
         }
         if (u.prev) {
+          if (!current) c.seq.set(u.id, this.nextSeq++);
           c.docs.set(u.id, u.prev);
           for (const ix of c.indexes) {
             if (!ix.owners) continue;
             const entries = this.indexEntries(ix, u.prev);
             if (entries) for (const k of entries.keys()) ix.owners.set(k, u.id);
           }
+          this.addMembers(c, u.prev, u.id);
         }
       }
     } finally {
@@ -624,7 +644,15 @@ export class MiniMongo {
       if (!name || name.includes('$') || name.includes('\0')) {
         throw new CommandError(`Invalid collection name: ${name}`, 73, 'InvalidNamespace');
       }
-      c = { db, name, docs: new Map(), indexes: [], options, uuid: new Binary(randomUuid(), 4) };
+      c = {
+        db,
+        name,
+        docs: new Map(),
+        seq: new Map(),
+        indexes: [],
+        options,
+        uuid: new Binary(randomUuid(), 4),
+      };
       this.addIndex(c, { v: 2, key: { _id: 1 }, name: '_id_' });
       d.set(name, c);
       this.undo?.push({ kind: 'create', db, coll: name });
@@ -725,7 +753,7 @@ export class MiniMongo {
     return result;
   }
 
-  private dropKeys(c: Collection, doc: Doc, id: string) {
+  private dropKeys(c: Collection, doc: Doc, id: string, replacement?: Doc) {
     for (const ix of c.indexes) {
       if (!ix.owners) continue;
       let entries: Map<string, any[]> | null;
@@ -736,6 +764,78 @@ export class MiniMongo {
       }
       if (!entries) continue;
       for (const k of entries.keys()) if (ix.owners.get(k) === id) ix.owners.delete(k);
+    }
+    this.dropMembers(c, doc, id, replacement);
+  }
+
+  /** True for an index whose map can answer equality on all its fields: plain keys, every document in it. */
+  private lookupIndex(ix: Index): boolean {
+    return (
+      !ix.owners &&
+      ix.spec.name !== '_id_' &&
+      !ix.spec.unique &&
+      !ix.spec.sparse &&
+      !ix.partial &&
+      !ix.fold &&
+      Object.values(ix.spec.key).every((v) => v === 1 || v === -1)
+    );
+  }
+
+  /** The index's entries for `doc`, or null after making the index unusable (it cannot hold `doc`). */
+  private memberEntries(ix: Index, doc: Doc): Map<string, any[]> | null {
+    try {
+      return this.indexEntries(ix, doc);
+    } catch {
+      ix.members = null;
+      return null;
+    }
+  }
+
+  private addMembers(c: Collection, doc: Doc, id: string, only?: Set<string>) {
+    for (const ix of c.indexes) {
+      if (!ix.members) continue;
+      const entries = this.memberEntries(ix, doc);
+      if (!entries) continue;
+      for (const k of entries.keys()) {
+        if (only && !only.has(k)) continue;
+        let ids = ix.members.get(k);
+        if (!ids) ix.members.set(k, (ids = new Set()));
+        ids.add(id);
+      }
+    }
+  }
+
+  private dropMembers(c: Collection, doc: Doc, id: string, keep?: Doc) {
+    for (const ix of c.indexes) {
+      if (!ix.members) continue;
+      const entries = this.memberEntries(ix, doc);
+      if (!entries || !ix.members) continue;
+      // Keys the replacement keeps stay where they are, so documents keep their natural order in a key.
+      const kept = keep ? this.memberEntries(ix, keep) : null;
+      if (!ix.members) continue;
+      for (const k of entries.keys()) {
+        if (kept?.has(k)) continue;
+        const ids = ix.members.get(k);
+        if (!ids) continue;
+        ids.delete(id);
+        if (!ids.size) ix.members.delete(k);
+      }
+    }
+  }
+
+  /** Builds a non-unique index's map from the stored documents, the first time a query can use it. */
+  private buildMembers(c: Collection, ix: Index) {
+    const members = new Map<string, Set<string>>();
+    ix.members = members;
+    for (const [id, d] of c.docs) {
+      const entries = this.memberEntries(ix, d);
+      if (ix.members === null) return;
+      if (!entries) continue;
+      for (const k of entries.keys()) {
+        let ids = members.get(k);
+        if (!ids) members.set(k, (ids = new Set()));
+        ids.add(id);
+      }
     }
   }
 
@@ -754,7 +854,9 @@ export class MiniMongo {
     if (c.docs.has(id)) throw this.duplicate(`${c.db}.${c.name}`, c.indexes[0]!.spec, [doc._id]);
     const keys = this.checkUnique(c, doc, id);
     c.docs.set(id, doc);
+    c.seq.set(id, this.nextSeq++);
     for (const [ix, entries] of keys) for (const k of entries.keys()) ix.owners!.set(k, id);
+    this.addMembers(c, doc, id);
     this.undo?.push({ kind: 'doc', db: c.db, coll: c.name, id, prev: undefined });
     return doc;
   }
@@ -769,9 +871,10 @@ export class MiniMongo {
       );
     }
     const keys = this.checkUnique(c, next, id);
-    this.dropKeys(c, old, id);
+    this.dropKeys(c, old, id, next);
     c.docs.set(id, next);
     for (const [ix, entries] of keys) for (const k of entries.keys()) ix.owners!.set(k, id);
+    this.addMembers(c, next, id);
     this.undo?.push({ kind: 'doc', db: c.db, coll: c.name, id, prev: old });
   }
 
@@ -779,6 +882,7 @@ export class MiniMongo {
     const id = keyOf(doc._id);
     this.dropKeys(c, doc, id);
     c.docs.delete(id);
+    c.seq.delete(id);
     this.undo?.push({ kind: 'doc', db: c.db, coll: c.name, id, prev: doc });
   }
 
@@ -794,7 +898,7 @@ export class MiniMongo {
   // Queries and updates
 
   /** Documents that may match `filter`: an index lookup when the filter allows one, else all of them. */
-  private candidates(c: Collection, filter: Doc | undefined): Iterable<Doc> {
+  private candidates(c: Collection, filter: Doc | undefined, collated = false): Iterable<Doc> {
     if (!filter || !isPlainObject(filter)) return c.docs.values();
     if ('_id' in filter) {
       const v = equalityValue(filter._id);
@@ -835,7 +939,26 @@ export class MiniMongo {
       const d = owner === undefined ? undefined : c.docs.get(owner);
       return d ? [d] : [];
     }
-    return c.docs.values();
+    // A query collation may match strings the binary keys of these maps do not.
+    if (collated) return c.docs.values();
+    let best: Set<string> | null = null;
+    for (const ix of c.indexes) {
+      if (ix.members === null || !this.lookupIndex(ix)) continue;
+      const fields = Object.keys(ix.spec.key);
+      const values = fields.map((f) => (f in filter ? equalityValue(filter[f]) : NOT_EQUALITY));
+      if (values.some((v) => v === NOT_EQUALITY)) continue;
+      if (ix.members === undefined) this.buildMembers(c, ix);
+      if (!ix.members) continue;
+      const key = values.length === 1 ? keyOf(values[0]) : JSON.stringify(values.map((v) => keyOf(v)));
+      const ids: Set<string> = ix.members.get(key) ?? new Set<string>();
+      if (!best || ids.size < best.size) best = ids;
+    }
+    // Most of the collection: a scan costs no more and needs no sorting.
+    if (!best || best.size * 2 > c.docs.size) return c.docs.values();
+    // Natural order, as a scan (or a real index, by record id within a key) gives.
+    const seq = c.seq;
+    const ids = [...best].sort((a, b) => seq.get(a)! - seq.get(b)!);
+    return ids.map((id) => c.docs.get(id)!);
   }
 
   /** Stored documents matching `filter` (not copies: stored documents are never changed in place). */
@@ -849,7 +972,8 @@ export class MiniMongo {
     const out: Doc[] = [];
     const empty = !filter || Object.keys(filter).length === 0;
     const query = empty ? null : new Query(filter, options);
-    for (const d of this.candidates(c, filter)) {
+    for (const d of this.candidates(c, filter, !!options.collation)) {
+      this.examined++;
       if (query && !query.test(d)) continue;
       out.push(d);
       if (out.length >= limit) break;

@@ -673,7 +673,11 @@ describe('updates and upserts', () => {
     // A version guard: the filter stops matching once the update is applied.
     const up = await C.findOneAndUpdate(
       { key: 'guard', version: 0, 'keys.k': { $ne: 'a' } },
-      { $inc: { version: 1 }, $push: { keys: { $each: [{ k: 'a' }], $slice: -2 } } as any, $setOnInsert: { secret: 's' } },
+      {
+        $inc: { version: 1 },
+        $push: { keys: { $each: [{ k: 'a' }], $slice: -2 } } as any,
+        $setOnInsert: { secret: 's' },
+      },
       { ...opts, upsert: true, writeConcern: { w: 'majority' } },
     );
     expect(up).toMatchObject({ key: 'guard', version: 1, keys: [{ k: 'a' }] });
@@ -681,7 +685,11 @@ describe('updates and upserts', () => {
     const next = await C.findOneAndUpdate({ key: 'guard', version: 1 }, { $inc: { version: 1 } }, opts);
     expect(next).toMatchObject({ key: 'guard', version: 2 });
     expect(next).not.toHaveProperty('secret');
-    const before = await C.findOneAndUpdate({ key: 'guard', version: 2 }, { $set: { version: 3 } }, { returnDocument: 'before', projection: { version: 1 } });
+    const before = await C.findOneAndUpdate(
+      { key: 'guard', version: 2 },
+      { $set: { version: 3 } },
+      { returnDocument: 'before', projection: { version: 1 } },
+    );
     expect(before).toMatchObject({ version: 2 });
   });
 
@@ -1070,6 +1078,146 @@ describe('GridFS (driver GridFSBucket)', () => {
   });
 });
 
+describe('equality on non-unique indexes', () => {
+  let C: mongoose.mongo.Collection;
+  /** The documents' `n` found by `filter`, and those a predicate over every document picks, both sorted. */
+  async function same(filter: Record<string, unknown>, pick: (d: any) => boolean) {
+    const found = (await C.find(filter).toArray()).map((d) => d.n).sort((a, b) => a - b);
+    const all = await C.find({}).toArray();
+    const expected = all
+      .filter(pick)
+      .map((d) => d.n)
+      .sort((a, b) => a - b);
+    expect(found).toEqual(expected);
+    return found;
+  }
+  const keys = (d: any) => (d.applied ?? []).map((a: any) => a.key);
+
+  beforeAll(async () => {
+    C = rawDb().collection('nonunique');
+    await C.createIndex({ contestId: 1, judgeId: 1, 'applied.key': 1 });
+    await C.createIndex({ group: -1 });
+    await C.insertMany(
+      Array.from({ length: 300 }, (_, i) => ({
+        n: i,
+        contestId: `c${i % 3}`,
+        judgeId: i % 10,
+        applied: i % 4 ? [{ key: `k${i}` }, { key: `k${i + 1}` }] : [],
+        group: `g${i % 5}`,
+      })),
+    );
+  });
+
+  it('finds what a scan finds, on compound, multikey and single-field indexes', async () => {
+    expect(
+      await same(
+        { contestId: 'c1', judgeId: 3, 'applied.key': 'k13' },
+        (d) => d.contestId === 'c1' && d.judgeId === 3 && keys(d).includes('k13'),
+      ),
+    ).toEqual([13]);
+    // The same key held by two documents (k14 is the second key of 13 and the first of 14).
+    await same(
+      { contestId: 'c2', judgeId: 4, 'applied.key': { $eq: 'k14' } },
+      (d) => d.contestId === 'c2' && d.judgeId === 4 && keys(d).includes('k14'),
+    );
+    // Numbers compare by value whatever their BSON type.
+    await same(
+      { contestId: 'c0', judgeId: 3.0, 'applied.key': 'k93' },
+      (d) => d.contestId === 'c0' && d.judgeId === 3 && keys(d).includes('k93'),
+    );
+    expect(await same({ group: 'g2' }, (d) => d.group === 'g2')).toHaveLength(60);
+    expect(await same({ group: 'none' }, () => false)).toEqual([]);
+    // Other conditions next to the indexed ones still apply.
+    await same({ group: 'g3', n: { $gt: 200 } }, (d) => d.group === 'g3' && d.n > 200);
+  });
+
+  it('keeps finding the right documents after updates, deletes and an aborted transaction', async () => {
+    await C.updateMany({ group: 'g2' }, { $set: { group: 'g9' } });
+    expect(await same({ group: 'g2' }, () => false)).toEqual([]);
+    expect(await same({ group: 'g9' }, (d) => d.group === 'g9')).toHaveLength(60);
+    await C.updateOne({ n: 5 }, { $push: { applied: { key: 'pushed' } } } as any);
+    expect(
+      await same({ contestId: 'c2', judgeId: 5, 'applied.key': 'pushed' }, (d) => keys(d).includes('pushed')),
+    ).toEqual([5]);
+    await C.updateOne({ n: 5 }, { $set: { applied: [] } });
+    expect(await same({ contestId: 'c2', judgeId: 5, 'applied.key': 'pushed' }, () => false)).toEqual([]);
+    await C.replaceOne(
+      { n: 7 },
+      { n: 7, contestId: 'c1', judgeId: 7, applied: [{ key: 'replaced' }], group: 'g9' },
+    );
+    await same({ contestId: 'c1', judgeId: 7, 'applied.key': 'replaced' }, (d) =>
+      keys(d).includes('replaced'),
+    );
+    await C.deleteMany({ group: 'g9' });
+    expect(await same({ group: 'g9' }, () => false)).toEqual([]);
+
+    const session = conn.getClient().startSession();
+    try {
+      await rejection(
+        session.withTransaction(async () => {
+          await C.insertOne({ n: 1000, contestId: 'c0', judgeId: 0, applied: [], group: 'tx' }, { session });
+          await C.updateOne({ n: 1 }, { $set: { group: 'tx' } }, { session });
+          throw new Error('abort');
+        }),
+      );
+    } finally {
+      await session.endSession();
+    }
+    expect(await same({ group: 'tx' }, () => false)).toEqual([]);
+    expect(await same({ group: 'g1' }, (d) => d.group === 'g1')).toContain(1);
+
+    // An aborted delete and an aborted replacement leave the documents findable under their old keys.
+    const again = conn.getClient().startSession();
+    try {
+      await rejection(
+        again.withTransaction(async () => {
+          await C.deleteOne({ n: 6 }, { session: again });
+          await C.replaceOne({ n: 11 }, { n: 11, group: 'tx' }, { session: again });
+          throw new Error('abort');
+        }),
+      );
+    } finally {
+      await again.endSession();
+    }
+    expect(await same({ group: 'g1' }, (d) => d.group === 'g1')).toEqual(expect.arrayContaining([6, 11]));
+    expect(await same({ group: 'tx' }, () => false)).toEqual([]);
+    await same({ contestId: 'c2', judgeId: 1, 'applied.key': 'k11' }, (d) => d.n === 11);
+  });
+
+  it('leaves null, missing, arrays and other operators to the query, and survives an index drop', async () => {
+    await C.insertMany([
+      { n: 2000, contestId: 'c0', judgeId: 0 },
+      { n: 2001, contestId: 'c0', judgeId: 0, group: null },
+      { n: 2002, contestId: 'c0', judgeId: 0, group: ['g0', 'g4'] },
+      { n: 2003, contestId: 'c0', judgeId: 0, group: [['g0']] },
+    ]);
+    expect(await same({ group: null }, (d) => d.group == null)).toEqual([2000, 2001]);
+    // An element of an array matches; an array inside an array does not (a whole-array value does).
+    expect(
+      await same(
+        { group: 'g0' },
+        (d) => d.group === 'g0' || (Array.isArray(d.group) && d.group.includes('g0')),
+      ),
+    ).toContain(2002);
+    expect(await same({ group: ['g0'] }, (d) => d.n === 2003)).toEqual([2003]);
+    expect(await same({ group: ['g0', 'g4'] }, (d) => d.n === 2002)).toEqual([2002]);
+    await same({ group: { $in: ['g0', 'g4'] } }, (d) =>
+      [d.group].flat().some((g: unknown) => g === 'g0' || g === 'g4'),
+    );
+    await same({ group: /^g4/ }, (d) =>
+      [d.group].flat().some((g: unknown) => typeof g === 'string' && g.startsWith('g4')),
+    );
+    await C.dropIndex('group_-1');
+    await C.updateMany({ group: 'g4' }, { $set: { group: 'g8' } });
+    // 60 of g4, and 2002, whose array held g4.
+    expect(await same({ group: 'g8' }, (d) => d.group === 'g8')).toHaveLength(61);
+    await C.createIndex({ group: 1 });
+    await C.updateOne({ n: 2000 }, { $set: { group: 'g8' } });
+    expect(await same({ group: 'g8' }, (d) => d.group === 'g8')).toHaveLength(62);
+    expect(await same({ group: 'g4' }, () => false)).toEqual([]);
+  });
+});
+
 describe('transactions', () => {
   let Account: mongoose.Model<any>;
   beforeAll(async () => {
@@ -1183,6 +1331,99 @@ describe('MiniMongo standalone (the in-process test server itself)', () => {
     expect((await S.find().sort({ name: 1 }).lean()).map((d: any) => d.name)).toEqual(['new', 'none']);
     await server.stop();
     await c.close(true);
+  });
+
+  it('answers equality on every field of a non-unique index from its map, built at the first such query', async () => {
+    const server = new MiniMongo();
+    const uri = await server.start();
+    const client = new mongoose.mongo.MongoClient(uri);
+    try {
+      const coll = client.db('lookup').collection('p');
+      await coll.createIndex({ a: 1, b: 1 });
+      await coll.insertMany(Array.from({ length: 10_000 }, (_, i) => ({ n: i, a: i % 100, b: `b${i % 7}` })));
+      const expected = (a: number, b: string) =>
+        Array.from({ length: 10_000 }, (_, i) => i).filter((i) => i % 100 === a && `b${i % 7}` === b);
+
+      let before = server.examined;
+      const found = await coll.find({ a: 42, b: 'b0' }).toArray();
+      expect(found.map((d) => d.n)).toEqual(expected(42, 'b0'));
+      expect(server.examined - before).toBe(found.length);
+
+      // Not every field of the index, or a field outside it: a scan.
+      before = server.examined;
+      await coll.find({ a: 42 }).toArray();
+      expect(server.examined - before).toBe(10_000);
+
+      // Kept up to date after the map was built.
+      await coll.updateOne({ n: expected(42, 'b0')[0] }, { $set: { a: 43 } });
+      await coll.insertOne({ n: 10_000, a: 42, b: 'b0' });
+      before = server.examined;
+      const again = await coll.find({ a: 42, b: 'b0' }).toArray();
+      expect(again.map((d) => d.n)).toEqual([...expected(42, 'b0').slice(1), 10_000]);
+      expect(server.examined - before).toBe(again.length);
+
+      const t0 = performance.now();
+      for (let i = 0; i < 200; i++) await coll.findOne({ a: i % 100, b: `b${i % 7}` });
+      console.log(
+        `[minimongo] 200 findOne by a non-unique compound index over 10,000 documents: ${(performance.now() - t0).toFixed(0)} ms`,
+      );
+    } finally {
+      await client.close();
+      await server.stop();
+    }
+  });
+
+  it('returns what a non-unique index map finds in natural order, and scans when it cannot be kept', async () => {
+    const server = new MiniMongo();
+    const uri = await server.start();
+    const client = new mongoose.mongo.MongoClient(uri);
+    try {
+      const coll = client.db('lookup').collection('order');
+      await coll.createIndex({ status: 1 });
+      await coll.insertMany(
+        Array.from({ length: 100 }, (_, i) => ({ n: i, status: i < 10 ? 'draft' : 'other' })),
+      );
+      expect((await coll.find({ status: 'draft' }).toArray()).map((d) => d.n)).toEqual([...Array(10).keys()]);
+      // Earlier documents join a key after later ones: still natural order, as a scan gives.
+      await coll.updateOne({ n: 5 }, { $set: { status: 'submitted' } });
+      await coll.updateOne({ n: 3 }, { $set: { status: 'submitted' } });
+      await coll.updateOne({ n: 1 }, { $set: { status: 'submitted' } });
+      expect((await coll.find({ status: 'submitted' }).toArray()).map((d) => d.n)).toEqual([1, 3, 5]);
+      // A single-document update takes the first in natural order too.
+      await coll.updateOne({ status: 'submitted' }, { $set: { picked: true } });
+      expect((await coll.findOne({ picked: true }))?.n).toBe(1);
+
+      // An aborted update leaves the document where it was.
+      const session = client.startSession();
+      try {
+        await rejection(
+          session.withTransaction(async () => {
+            await coll.updateOne({ n: 3 }, { $set: { status: 'draft' } }, { session });
+            throw new Error('abort');
+          }),
+        );
+      } finally {
+        await session.endSession();
+      }
+      expect((await coll.find({ status: 'submitted' }).toArray()).map((d) => d.n)).toEqual([1, 3, 5]);
+      expect((await coll.find({}).limit(5).toArray()).map((d) => d.n)).toEqual([0, 1, 2, 3, 4]);
+
+      // A collated query is not answered from binary keys.
+      let before = server.examined;
+      await coll.find({ status: 'draft' }, { collation: { locale: 'en', strength: 2 } }).toArray();
+      expect(server.examined - before).toBe(100);
+
+      // Parallel arrays cannot be kept in a compound map: that index falls back to scanning, still right.
+      await coll.createIndex({ a: 1, b: 1 });
+      await coll.insertOne({ n: 100, a: [1, 2], b: [3, 4] });
+      await coll.insertOne({ n: 101, a: 1, b: 3 });
+      before = server.examined;
+      expect((await coll.find({ a: 1, b: 3 }).toArray()).map((d) => d.n)).toEqual([100, 101]);
+      expect(server.examined - before).toBe(102);
+    } finally {
+      await client.close();
+      await server.stop();
+    }
   });
 
   it('inserts 100,000 documents with three unique indexes quickly', async () => {
