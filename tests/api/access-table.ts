@@ -64,6 +64,7 @@ export const ACCESS_TABLE: Record<string, Rule> = {
   'GET /api/contests/:contestId/members': { allow: organizers },
   'POST /api/contests/:contestId/members': { allow: organizers },
   'DELETE /api/contests/:contestId/members/:membershipId': { allow: organizers },
+  'POST /api/contests/:contestId/members/:membershipId/sign-in-code': { allow: organizers },
   'GET /api/contests/:contestId/audit': { allow: organizers },
 
   // Judges and panels

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import {
   CodeSchema,
@@ -7,6 +7,7 @@ import {
   ContestUpdateSchema,
   IdSchema,
   MemberAddSchema,
+  MemberSignInCodeRequestSchema,
   RubricInputSchema,
 } from '@pingxuan/shared';
 import type { AppContext } from '../context.js';
@@ -17,6 +18,12 @@ import { ContestsService } from './contests.service.js';
 const ContestParams = z.strictObject({ contestId: IdSchema });
 const RoundParams = z.strictObject({ contestId: IdSchema, roundId: CodeSchema });
 const MemberParams = z.strictObject({ contestId: IdSchema, membershipId: IdSchema });
+
+// Sign-in codes are secrets: no cache may keep them.
+const noStore: RequestHandler = (_req, res, next) => {
+  res.set('Cache-Control', 'no-store');
+  next();
+};
 
 export function contestsRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -61,12 +68,18 @@ export function contestsRoutes(ctx: AppContext): Router {
 
   router.get('/contests/:contestId/members', organizer, async (req, res) => {
     const { contestId } = params(req, ContestParams);
-    res.json({ members: await contests.listMembers(contestId) });
+    res.json(await contests.listMembers(contestId));
   });
 
   router.post('/contests/:contestId/members', organizer, async (req, res) => {
     const { contestId } = params(req, ContestParams);
     res.status(201).json(await contests.addMember(actorOf(req), contestId, body(req, MemberAddSchema)));
+  });
+
+  router.post('/contests/:contestId/members/:membershipId/sign-in-code', organizer, noStore, async (req, res) => {
+    const { contestId, membershipId } = params(req, MemberParams);
+    body(req, MemberSignInCodeRequestSchema);
+    res.status(201).json(await contests.issueMemberCode(actorOf(req), contestId, membershipId));
   });
 
   router.delete('/contests/:contestId/members/:membershipId', organizer, async (req, res) => {

@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import QRCode from 'qrcode';
 import type { z } from 'zod';
 import {
   CONTEST_TRANSITIONS,
@@ -15,12 +16,17 @@ import {
   type MeasurementRule,
   type Member,
   type MemberAdd,
+  type MemberList,
+  NEW_ACCOUNT_ROLES,
   type Role,
+  type SignInCode,
   type Rubric,
   type RubricInputSchema,
 } from '@pingxuan/shared';
 import type { AppContext } from '../context.js';
 import { currentRoundId } from './rounds.js';
+import { AccountsService } from '../accounts/accounts.service.js';
+import { JudgesService } from '../judges/judges.service.js';
 import { ResultsService } from '../results/results.service.js';
 import type { AuditActor } from '../audit/audit.service.js';
 import { canonicalJson } from '../audit/audit.service.js';
@@ -299,8 +305,16 @@ export class ContestsService {
 
   // ---- members ----
 
-  async listMembers(contestId: string): Promise<Member[]> {
+  async listMembers(contestId: string): Promise<MemberList> {
     await this.load(contestId);
+    const schools = (await this.ctx.models.Entry.distinct('school', { contestId }))
+      .map(String)
+      .filter((s) => s.trim())
+      .sort((a, b) => a.localeCompare(b, 'zh'));
+    return { members: await this.memberViews(contestId), schools };
+  }
+
+  private async memberViews(contestId: string): Promise<Member[]> {
     const memberships = await this.ctx.models.Membership.find({ contestId }).sort({ createdAt: 1, _id: 1 }).lean();
     const users = await this.ctx.models.User.find(
       { _id: mongoose.trusted({ $in: [...new Set(memberships.map((m) => String(m.userId)))] }) },
@@ -317,14 +331,73 @@ export class ContestsService {
       ]);
     await this.load(contestId);
     const { Membership, User } = this.ctx.models;
-    const user = await User.findOne({ username: input.username }, { username: 1, displayName: 1 }).lean();
-    if (!user) throw notFound(`User "${input.username}"`);
-    if (await Membership.exists({ contestId, userId: user._id, role: input.role }))
+    const taken = () =>
+      conflict(`body.username: "${input.username}" is taken; leave the name out to add that account`, { field: 'body.username' });
+    let user = await User.findOne({ username: input.username }, { username: 1, displayName: 1 }).lean();
+    let createdUserId: unknown = null;
+    if (input.displayName !== undefined) {
+      // A name asks for a new account: never give an existing account to someone else.
+      if (user) throw taken();
+      try {
+        const doc = await User.create({ username: input.username, displayName: input.displayName, passwordHash: null });
+        user = { _id: doc._id, username: doc.username, displayName: doc.displayName };
+        createdUserId = doc._id;
+      } catch (err) {
+        if ((err as { code?: number }).code === 11000) throw taken();
+        throw err;
+      }
+    } else if (!user) throw notFound(`User "${input.username}"`);
+    if (!createdUserId && (await Membership.exists({ contestId, userId: user._id, role: input.role })))
       throw conflict(`${input.username} is already a ${input.role} of this contest`, { field: 'body.username' });
-    const m = await Membership.create({ contestId, userId: user._id, role: input.role, school: input.school ?? null });
-    const view = this.memberView(m.toObject(), user);
+    let view: Member;
+    try {
+      const m = await Membership.create({ contestId, userId: user._id, role: input.role, school: input.school ?? null });
+      view = this.memberView(m.toObject(), user);
+    } catch (err) {
+      // No transactions on a standalone server: an account made for this membership goes with it.
+      if (createdUserId) await User.deleteOne({ _id: createdUserId });
+      throw err;
+    }
+    if (createdUserId)
+      await this.ctx.audit.append({
+        actor,
+        action: 'user.create',
+        contestId,
+        target: { type: 'user', id: view.userId },
+        after: { userId: view.userId, username: view.username, displayName: view.displayName, signIn: 'code', forRole: view.role },
+      });
     await this.ctx.audit.append({ actor, action: 'member.add', contestId, target: { type: 'membership', id: view.id }, after: view });
     return view;
+  }
+
+  /** A one-time code (and QR link) for a recorder's phone or a school organizer; older unused codes stop working. */
+  async issueMemberCode(actor: AuditActor, contestId: string, membershipId: string): Promise<SignInCode> {
+    await this.load(contestId);
+    const { Membership, User } = this.ctx.models;
+    const m = await Membership.findOne({ _id: membershipId, contestId }).lean();
+    if (!m) throw notFound('Membership');
+    if (!(NEW_ACCOUNT_ROLES as readonly string[]).includes(m.role))
+      throw conflict(
+        m.role === 'judge'
+          ? 'Judges get their sign-in codes through the judges API'
+          : `Sign-in codes are for recorders and school organizers (this member is a ${m.role})`,
+        { role: m.role },
+      );
+    const user = await User.findById(m.userId, { disabled: 1 }).lean();
+    if (!user || user.disabled) throw conflict('This account is disabled; it cannot sign in');
+    const { code, expiresAt } = await new AccountsService(this.ctx).issueSignInCode(String(m.userId), contestId);
+    const url = new JudgesService(this.ctx).signInUrl(code);
+    const qrSvg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
+    // Never the code itself: the log is readable by every organizer.
+    await this.ctx.audit.append({
+      actor,
+      action: 'sign_in_code.issue',
+      contestId,
+      target: { type: 'membership', id: membershipId },
+      before: null,
+      after: { membershipId, userId: String(m.userId), role: m.role, expiresAt: expiresAt.toISOString() },
+    });
+    return { code, expiresAt: expiresAt.toISOString(), url, qrSvg };
   }
 
   async removeMember(actor: AuditActor, contestId: string, membershipId: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CodeSchema, LocalizedTextSchema } from './common.js';
-import { RoleSchema, UsernameSchema } from './auth.js';
+import { RoleSchema, UsernameSchema, type Role } from './auth.js';
 
 export const CONTEST_STATUSES = ['draft', 'judging', 'review', 'published'] as const;
 export const ContestStatusSchema = z.enum(CONTEST_STATUSES);
@@ -167,19 +167,33 @@ export const ContestForMemberSchema = ContestSchema.extend({
 });
 export type ContestForMember = z.infer<typeof ContestForMemberSchema>;
 
-/** Adds an existing user to a contest; judges are added through the judges API instead. */
+/** Roles an organizer may make new (sign-in code only) accounts for: people at the venue or a school. */
+export const NEW_ACCOUNT_ROLES = ['recorder', 'schoolOrganizer'] as const satisfies readonly Role[];
+
+/**
+ * Adds a user to a contest; judges are added through the judges API instead. With `displayName` the
+ * username must be new: an account without a password is made for it (it signs in with one-time codes).
+ */
 export const MemberAddSchema = z
   .strictObject({
     username: UsernameSchema,
     role: RoleSchema,
     /** The school a school organizer looks after, written as on its entries. */
     school: z.string().trim().min(1).max(200).optional(),
+    /** The name of a new account (recorders and school organizers only). */
+    displayName: z.string().trim().min(1).max(100).optional(),
   })
   .superRefine((m, ctx) => {
     if (m.role === 'schoolOrganizer' && m.school === undefined)
       ctx.addIssue({ code: 'custom', path: ['school'], message: 'a school organizer needs a school' });
     if (m.role !== 'schoolOrganizer' && m.school !== undefined)
       ctx.addIssue({ code: 'custom', path: ['school'], message: 'only school organizers have a school' });
+    if (m.displayName !== undefined && !(NEW_ACCOUNT_ROLES as readonly Role[]).includes(m.role))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['displayName'],
+        message: 'new accounts are made for recorders and school organizers only',
+      });
   });
 export type MemberAdd = z.infer<typeof MemberAddSchema>;
 
@@ -194,3 +208,13 @@ export const MemberSchema = z.object({
   createdAt: z.string(),
 });
 export type Member = z.infer<typeof MemberSchema>;
+
+/** GET /contests/:id/members: the members, and the schools of the contest's entries (for school organizers). */
+export const MemberListSchema = z.object({
+  members: z.array(MemberSchema),
+  schools: z.array(z.string()),
+});
+export type MemberList = z.infer<typeof MemberListSchema>;
+
+/** Issuing a member's sign-in code takes no options. */
+export const MemberSignInCodeRequestSchema = z.strictObject({});
