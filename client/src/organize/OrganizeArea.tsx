@@ -10,6 +10,7 @@ import { AssignmentsPage } from './AssignmentsPage';
 import { AuditPage } from './AuditPage';
 import { EntriesPage } from './EntriesPage';
 import { JudgesPage } from './JudgesPage';
+import { MembersPage } from './MembersPage';
 import { RubricPage } from './RubricPage';
 import { SettingsPage } from './SettingsPage';
 import { OrganizeContext } from './context';
@@ -35,6 +36,7 @@ export function OrganizeArea() {
         <Route path="results" element={<ResultsPage />} />
         <Route path="entries/import" element={<ImportPage />} />
         <Route path="audit" element={<AuditPage />} />
+        <Route path="members" element={<MembersPage />} />
       </Route>
       <Route path="*" element={<NotFoundPage />} />
     </Routes>

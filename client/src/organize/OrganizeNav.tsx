@@ -14,6 +14,7 @@ export function OrganizeNav({ contestId }: { contestId: string }) {
     { to: `${base}/rubric`, label: t('nav.rubric'), end: false },
     { to: `${base}/entries`, label: t('nav.entries'), end: true },
     { to: `${base}/judges`, label: t('nav.judges'), end: false },
+    { to: `${base}/members`, label: t('nav.members'), end: false },
     { to: `${base}/assignments`, label: t('nav.assignments'), end: false },
     { to: `${base}/progress`, label: t('nav.progress'), end: false },
     { to: `${base}/results`, label: t('nav.results'), end: false },
