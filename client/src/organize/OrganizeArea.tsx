@@ -10,6 +10,7 @@ import { AssignmentsPage } from './AssignmentsPage';
 import { AuditPage } from './AuditPage';
 import { EntriesPage } from './EntriesPage';
 import { JudgesPage } from './JudgesPage';
+import { MeasurementsPage } from './MeasurementsPage';
 import { MembersPage } from './MembersPage';
 import { RubricPage } from './RubricPage';
 import { SettingsPage } from './SettingsPage';
@@ -37,6 +38,7 @@ export function OrganizeArea() {
         <Route path="entries/import" element={<ImportPage />} />
         <Route path="audit" element={<AuditPage />} />
         <Route path="members" element={<MembersPage />} />
+        <Route path="measurements" element={<MeasurementsPage />} />
       </Route>
       <Route path="*" element={<NotFoundPage />} />
     </Routes>
