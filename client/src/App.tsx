@@ -16,6 +16,9 @@ const JudgeArea = lazy(() => import('./judge/JudgeArea').then((m) => ({ default:
 const OrganizeArea = lazy(() => import('./organize/OrganizeArea').then((m) => ({ default: m.OrganizeArea })));
 const PublicArea = lazy(() => import('./public/PublicArea').then((m) => ({ default: m.PublicArea })));
 const RecordArea = lazy(() => import('./record/RecordArea').then((m) => ({ default: m.RecordArea })));
+const AccountPage = lazy(() => import('./admin/AdminPages').then((m) => ({ default: m.AccountPage })));
+const UsersPage = lazy(() => import('./admin/AdminPages').then((m) => ({ default: m.UsersPage })));
+const NewContestPage = lazy(() => import('./admin/AdminPages').then((m) => ({ default: m.NewContestPage })));
 const ScoreboardPage = lazy(() =>
   import('./public/ScoreboardPage').then((m) => ({ default: m.ScoreboardPage })),
 );
@@ -56,6 +59,9 @@ export function App() {
             <Route path="winners/*" element={area(<PublicArea />)} />
             <Route element={<RequireAuth />}>
               <Route path="contests" element={<ContestsPage />} />
+              <Route path="contests/new" element={area(<NewContestPage />)} />
+              <Route path="account" element={area(<AccountPage />)} />
+              <Route path="admin/users" element={area(<UsersPage />)} />
               <Route path="contests/:contestId" element={<ContestOverviewPage />} />
               <Route path="contests/:contestId/*" element={area(<OrganizeArea />)} />
               <Route path="judge/:contestId/*" element={area(<JudgeArea />)} />

@@ -66,7 +66,28 @@ export function Shell() {
           </div>
           {me && (
             <div className="user-box">
-              <span className="user-name">{t('auth.signedInAs', { name: me.displayName })}</span>
+              <nav className="user-menu" aria-label={t('auth.account')}>
+                <Link
+                  to="/account"
+                  className="user-name"
+                  aria-current={pathname === '/account' ? 'page' : undefined}
+                >
+                  {t('auth.signedInAs', { name: me.displayName })}
+                  <span className="visually-hidden">
+                    {t('common.listSeparator')}
+                    {t('auth.account')}
+                  </span>
+                </Link>
+                {me.isAdmin && (
+                  <Link
+                    to="/admin/users"
+                    className="user-link"
+                    aria-current={pathname === '/admin/users' ? 'page' : undefined}
+                  >
+                    {t('auth.adminUsers')}
+                  </Link>
+                )}
+              </nav>
               <button
                 type="button"
                 className="button button-secondary"

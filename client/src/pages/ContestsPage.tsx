@@ -19,6 +19,11 @@ export function ContestsPage() {
     <section aria-labelledby="contests-title">
       <div className="page-head">
         <h1 id="contests-title">{t('contests.title')}</h1>
+        {me?.isAdmin && (
+          <Link className="button button-primary page-head-action" to="/contests/new">
+            {t('contests.new')}
+          </Link>
+        )}
       </div>
       {list.status === 'loading' && <Loading />}
       {list.status === 'error' && <ErrorNotice error={list.error} onRetry={list.reload} />}
