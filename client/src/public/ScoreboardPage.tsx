@@ -124,7 +124,9 @@ export function ScoreboardPage() {
                       <th scope="col" className="board-place">
                         {t('scoreboard.place')}
                       </th>
-                      <th scope="col">{t('scoreboard.code')}</th>
+                      <th scope="col" className="board-code">
+                        {t('scoreboard.code')}
+                      </th>
                       {measured.map((c) => (
                         <th scope="col" key={c.id} className="board-num">
                           {localized(c.name, lng)}

@@ -9,6 +9,7 @@ import {
   cellState,
   parseValue,
   previewPoints,
+  replacedValue,
   roundPoints,
   unitOf,
   type CellState,
@@ -108,6 +109,7 @@ export function MeasurementCard({ entryId, criterion: c, cell, doubleEntry, canR
   const saving = draft?.phase === 'saving';
   const changed = draft !== undefined && draft.text.trim() !== saved;
   const invalid = draft?.phase === 'invalid';
+  const theirs = draft?.current ? replacedValue(draft.current, doubleEntry) : null;
   const counted = cell?.value !== null && cell?.value !== undefined ? previewPoints(c, cell.value) : null;
 
   const onSubmit = (e: FormEvent) => {
@@ -221,11 +223,7 @@ export function MeasurementCard({ entryId, criterion: c, cell, doubleEntry, canR
             <dt>{t('conflict.yours')}</dt>
             <dd>{typed === null ? draft.text : show(typed)}</dd>
             <dt>{t('conflict.saved')}</dt>
-            <dd>
-              {draft.current.own ? show(draft.current.own.value) : t('conflict.nothing')}
-              {' · '}
-              {stateText(t, cellState(draft.current, doubleEntry), draft.current, show)}
-            </dd>
+            <dd>{theirs === null ? t('conflict.nothing') : show(theirs)}</dd>
           </dl>
           <div className="actions">
             <button
