@@ -6,6 +6,7 @@ import { seg } from '../api';
 import { ErrorNotice, Loading, StatusBadge } from '../components/Status';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { useSession } from '../session';
+import { AdvancementPage } from './AdvancementPage';
 import { AssignmentsPage } from './AssignmentsPage';
 import { AuditPage } from './AuditPage';
 import { EntriesPage } from './EntriesPage';
@@ -39,6 +40,7 @@ export function OrganizeArea() {
         <Route path="audit" element={<AuditPage />} />
         <Route path="members" element={<MembersPage />} />
         <Route path="measurements" element={<MeasurementsPage />} />
+        <Route path="advancement" element={<AdvancementPage />} />
       </Route>
       <Route path="*" element={<NotFoundPage />} />
     </Routes>
@@ -90,7 +92,7 @@ function OrganizeLayout() {
           <StatusActions />
         </div>
         {live.error && <ErrorNotice error={live.error} onRetry={live.refresh} />}
-        <OrganizeNav contestId={c.id} />
+        <OrganizeNav contestId={c.id} contest={c} />
         <Outlet />
       </div>
     </OrganizeContext.Provider>

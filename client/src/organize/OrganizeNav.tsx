@@ -1,13 +1,27 @@
 import { useTranslation } from 'react-i18next';
 import { NavLink } from 'react-router';
+import type { ContestForMember, Rubric } from '@pingxuan/shared';
 import { seg } from '../api';
+import { useApi } from '../useApi';
 // The overview page (main chunk) shows this bar too, so its styles must come with it.
 import './organize.css';
 
 /** The organizer's pages of one contest; the current one is marked for screen readers (aria-current). */
-export function OrganizeNav({ contestId }: { contestId: string }) {
+export function OrganizeNav({
+  contestId,
+  contest,
+}: {
+  contestId: string;
+  /** With the contest, pages that only some contests need are linked when they apply. */
+  contest?: Pick<ContestForMember, 'rounds' | 'currentRoundId'>;
+}) {
   const { t } = useTranslation('organize');
   const base = `/contests/${seg(contestId)}`;
+  const round = contest?.currentRoundId ?? null;
+  const rubric = useApi<Rubric>(round ? `${base}/rounds/${seg(round)}/rubric` : null);
+  const measured = rubric.status === 'ok' && rubric.data.criteria.some((c) => c.kind === 'measurement');
+  const roundIndex = contest ? contest.rounds.findIndex((r) => r.id === round) : -1;
+  const hasNext = contest !== undefined && roundIndex >= 0 && roundIndex < contest.rounds.length - 1;
   const links = [
     { to: base, label: t('nav.overview'), end: true },
     { to: `${base}/settings`, label: t('nav.settings'), end: false },
@@ -16,8 +30,10 @@ export function OrganizeNav({ contestId }: { contestId: string }) {
     { to: `${base}/judges`, label: t('nav.judges'), end: false },
     { to: `${base}/members`, label: t('nav.members'), end: false },
     { to: `${base}/assignments`, label: t('nav.assignments'), end: false },
+    ...(measured ? [{ to: `${base}/measurements`, label: t('nav.measurements'), end: false }] : []),
     { to: `${base}/progress`, label: t('nav.progress'), end: false },
     { to: `${base}/results`, label: t('nav.results'), end: false },
+    ...(hasNext ? [{ to: `${base}/advancement`, label: t('nav.advancement'), end: false }] : []),
     { to: `${base}/entries/import`, label: t('nav.import'), end: false },
     { to: `${base}/audit`, label: t('nav.audit'), end: false },
   ];

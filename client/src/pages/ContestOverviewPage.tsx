@@ -71,7 +71,7 @@ export function ContestOverviewPage() {
         <h1 id="contest-title">{c.name}</h1>
         <StatusBadge status={c.status} />
       </div>
-      <OrganizeNav contestId={c.id} />
+      <OrganizeNav contestId={c.id} contest={c} />
       {c.description && <p className="description">{c.description}</p>}
 
       <section className="card" aria-labelledby="facts-title">
