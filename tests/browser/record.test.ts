@@ -357,6 +357,15 @@ describe.skipIf(!haveChromium)('the recorder on a phone and the venue scoreboard
       .filter({ hasText: '与另一位记录员的值不一致（你录入 4），暂不计入，等待组织者裁定' })
       .waitFor();
     await pageB.screenshot({ path: path.join(shots, 'record-disagreement.png'), fullPage: true });
+    // The same in English, then back to Chinese.
+    await pageB.getByRole('button', { name: 'English' }).tap();
+    await pageB.getByRole('heading', { name: /Entry W01/ }).waitFor();
+    await stateOf(pageB, 'Defects')
+      .filter({ hasText: "Differs from the other recorder's value (you entered 4)" })
+      .waitFor();
+    await stateOf(pageB, 'Time (s)').filter({ hasText: 'Counted: 95. 21.25 points.' }).waitFor();
+    await pageB.getByRole('button', { name: '中文' }).tap();
+    await pageB.getByRole('heading', { name: /作品 W01/ }).waitFor();
 
     // Recorder A, on refreshing, sees the same: two counted, one in disagreement.
     await pageA.getByRole('link', { name: '← 全部作品' }).tap();
