@@ -4,6 +4,7 @@ import {
   cellState,
   entryProgress,
   matchesCode,
+  newest,
   parseValue,
   previewPoints,
   replacedValue,
@@ -85,5 +86,20 @@ describe('the recorder sheet', () => {
     expect(replacedValue(cell({ status: 'pending', version: 1 }), true)).toBeNull();
     expect(replacedValue(cell({ status: 'recorded', value: 90 }), false)).toBe(90);
     expect(replacedValue(cell({ status: 'pending', own: own(80) }), true)).toBe(80);
+  });
+
+  it('keeps a saved cell when a refresh read before the save comes back', () => {
+    const sheet = (cells: Record<string, RecordingCell>) => ({
+      contest: { id: 'c', name: 'x', status: 'judging' },
+      roundId: 'main',
+      doubleEntry: true,
+      criteria: [time],
+      entries: [{ entryId: 'e1', code: 'W01', category: null, cells }],
+    });
+    const saved = cell({ status: 'pending', version: 2, own: own(95) });
+    const stale = cell({ status: 'pending', version: 1 });
+    expect(newest(sheet({ time: saved }), sheet({ time: stale })).entries[0]!.cells.time).toBe(saved);
+    const later = cell({ status: 'agreed', version: 3, own: own(95), value: 95 });
+    expect(newest(sheet({ time: saved }), sheet({ time: later })).entries[0]!.cells.time).toBe(later);
   });
 });

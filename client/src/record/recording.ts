@@ -47,6 +47,25 @@ export function entryProgress(entry: RecordingEntry, criteria: RecordingCriterio
   };
 }
 
+/** A refresh read before a save landed must not take the saved cell back: per cell, the higher version wins. */
+export function newest(shown: RecordingList, fetched: RecordingList): RecordingList {
+  const before = new Map(shown.entries.map((e) => [e.entryId, e.cells]));
+  return {
+    ...fetched,
+    entries: fetched.entries.map((e) => {
+      const old = before.get(e.entryId);
+      if (!old) return e;
+      const cells = Object.fromEntries(
+        Object.entries(e.cells).map(([id, c]) => {
+          const o = old[id];
+          return [id, o && o.version > c.version ? o : c];
+        }),
+      );
+      return { ...e, cells };
+    }),
+  };
+}
+
 /**
  * What a save would replace on the server: the recorder's own reading, or in single entry the counted value
  * (someone else's). Null when nothing would be overwritten (double entry keeps each recorder's reading apart).

@@ -10,7 +10,7 @@ import {
 } from 'react';
 import type { ContestForMember, RecordingCell, RecordingList, RecordingWrite } from '@pingxuan/shared';
 import { api, asApiError, seg, type ApiError } from '../api';
-import { newKey, parseValue, replacedValue } from './recording';
+import { newest, newKey, parseValue, replacedValue } from './recording';
 
 /** The sheet is read again this often, so the other recorder's readings show up (pending → agreed). */
 const REFRESH_MS = 20_000;
@@ -100,7 +100,10 @@ export function RecordingProvider({ contestId, children }: { contestId: string; 
       api.get<ContestForMember>(base, ctrl.signal).catch(() => null),
     ]).then(
       ([list, contest]) => {
-        setState({ status: 'ok', sheet: { list, contest } });
+        setState((s) => ({
+          status: 'ok',
+          sheet: { list: s.status === 'ok' ? newest(s.sheet.list, list) : list, contest },
+        }));
         setRefreshError(null);
       },
       (err: unknown) => {
