@@ -8,7 +8,8 @@ const sharedSrc = fileURLToPath(new URL('../shared/src/index.ts', import.meta.ur
 export default defineConfig({
   plugins: [react()],
   resolve: { alias: { '@pingxuan/shared': sharedSrc } },
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  // The manifest lets the bundle budget test (tests/browser/bundle-budget.test.ts) follow each route's chunks.
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, manifest: true },
   server: {
     port: 5173,
     proxy: { '/api': { target: 'http://localhost:3000', changeOrigin: false } },
