@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   AdvancementRequestSchema,
@@ -13,15 +13,7 @@ import { usePageTitle } from '../usePageTitle';
 import { useOrganize } from './context';
 import { Dialog } from './Dialog';
 import { numberOrUndefined, percentToShare, type FieldErrors } from './setup/forms';
-import {
-  ErrorSummary,
-  Field,
-  RefusalNotice,
-  focusFirstInvalid,
-  useCheck,
-  useRefusal,
-  type Refusal,
-} from './setup/ui';
+import { ErrorSummary, Field, RefusalNotice, useCheck, useRefusal, type Refusal } from './setup/ui';
 
 type Mode = 'none' | 'top' | 'share';
 type Limit = { mode: Mode; value: string };
@@ -84,6 +76,11 @@ export function AdvancementPage() {
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
+  // Focus goes to the first invalid input once React has shown the errors (after a refusal too).
+  const [focusTick, setFocusTick] = useState(0);
+  useEffect(() => {
+    if (focusTick) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [focusTick]);
   const check = useCheck();
   const refusal = useRefusal();
 
@@ -107,7 +104,7 @@ export function AdvancementPage() {
     const checked = check(AdvancementRequestSchema, requestOf(form, next.id));
     if (!checked.ok) {
       setErrors(checked.errors);
-      focusFirstInvalid(formRef.current);
+      setFocusTick((n) => n + 1);
       return false;
     }
     setErrors({});
@@ -128,7 +125,7 @@ export function AdvancementPage() {
       const r = refusal(err);
       setRefused(r);
       setErrors(r.fields);
-      focusFirstInvalid(formRef.current);
+      setFocusTick((n) => n + 1);
       return false;
     } finally {
       setBusy(false);

@@ -13,6 +13,7 @@ import { ErrorNotice, Loading } from '../components/Status';
 import { useLanguage, type Language } from '../i18n';
 import { formatNumber, localized } from '../localized';
 import { useApi } from '../useApi';
+import { useLive } from './useLive';
 import { usePageTitle } from '../usePageTitle';
 import { useOrganize } from './context';
 import { Dialog } from './Dialog';
@@ -37,17 +38,18 @@ export function MeasurementsPage() {
   const { t } = useTranslation('organize');
   const { contest } = useOrganize();
   usePageTitle(t('measure.title'));
-  const list = useApi<MeasurementList>(`/contests/${seg(contest.id)}/measurements`);
-  const roundId = list.status === 'ok' ? list.data.roundId : null;
+  // Recorders keep entering values: the counts follow on their own, without flicker.
+  const list = useLive<MeasurementList>(`/contests/${seg(contest.id)}/measurements`, 15_000);
+  const roundId = list.data?.roundId ?? null;
   const rubric = useApi<Rubric>(
     roundId ? `/contests/${seg(contest.id)}/rounds/${seg(roundId)}/rubric` : null,
   );
   const [done, setDone] = useState<string | null>(null);
 
   let body;
-  if (list.status === 'error') body = <ErrorNotice error={list.error} onRetry={list.reload} />;
+  if (!list.data && list.error) body = <ErrorNotice error={list.error} onRetry={list.refresh} />;
   else if (rubric.status === 'error') body = <ErrorNotice error={rubric.error} onRetry={rubric.reload} />;
-  else if (list.status === 'loading' || rubric.status === 'loading') body = <Loading />;
+  else if (!list.data || rubric.status === 'loading') body = <Loading />;
   else {
     const criteria = rubric.data.criteria.filter((c) => c.kind === 'measurement');
     body = criteria.length ? (
@@ -56,9 +58,9 @@ export function MeasurementsPage() {
         criteria={criteria}
         onResolved={(text) => {
           setDone(text);
-          list.reload();
+          list.refresh();
         }}
-        onReload={list.reload}
+        onReload={list.refresh}
       />
     ) : (
       <p className="empty">{t('measure.noCriteria')}</p>
@@ -69,7 +71,7 @@ export function MeasurementsPage() {
     <section aria-labelledby="measure-title" className="setup">
       <div className="org-page-head">
         <h1 id="measure-title">{t('measure.title')}</h1>
-        <button type="button" className="button button-secondary" onClick={list.reload}>
+        <button type="button" className="button button-secondary" onClick={list.refresh}>
           {t('measure.refresh')}
         </button>
       </div>

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import {
@@ -12,14 +12,14 @@ import {
 import { api, asApiError, seg, type ApiError } from '../api';
 import { ErrorNotice, Loading } from '../components/Status';
 import { useLanguage } from '../i18n';
-import { useApi } from '../useApi';
 import { usePageTitle } from '../usePageTitle';
 import { useOrganize } from './context';
 import { Dialog } from './Dialog';
 import { formatDateTime } from './format';
 import { Problem } from './Problem';
+import { useLive } from './useLive';
 import type { FieldErrors } from './setup/forms';
-import { ErrorSummary, Field, focusFirstInvalid, useCheck, useRefusal } from './setup/ui';
+import { ErrorSummary, Field, useCheck, useRefusal } from './setup/ui';
 
 /** Roles listed, in this order; judges are managed on the judges page. */
 const ROLE_ORDER: Role[] = ['organizer', 'recorder', 'schoolOrganizer', 'judge', 'teacher'];
@@ -35,7 +35,8 @@ export function MembersPage() {
   const { t } = useTranslation('setup');
   const { contest } = useOrganize();
   usePageTitle(t('members.title'));
-  const list = useApi<MemberList>(`/contests/${seg(contest.id)}/members`);
+  // Kept on screen while it reloads after a change, so the add form keeps its place and focus.
+  const list = useLive<MemberList>(`/contests/${seg(contest.id)}/members`);
   const [notice, setNotice] = useState<string | null>(null);
   const [code, setCode] = useState<{ member: Member; code: SignInCode } | null>(null);
   const [removing, setRemoving] = useState<Member | null>(null);
@@ -54,14 +55,15 @@ export function MembersPage() {
     }
   }
 
+  const data = list.data;
   let body;
-  if (list.status === 'loading') body = <Loading />;
-  else if (list.status === 'error') body = <ErrorNotice error={list.error} onRetry={list.reload} />;
+  if (!data) body = list.error ? <ErrorNotice error={list.error} onRetry={list.refresh} /> : <Loading />;
   else
     body = (
       <>
+        {list.error && <ErrorNotice error={list.error} onRetry={list.refresh} />}
         <AddMemberForm
-          schools={list.data.schools}
+          schools={data.schools}
           onAdded={(m, created) => {
             setNotice(
               t(created ? 'members.addedNew' : 'members.added', {
@@ -69,7 +71,7 @@ export function MembersPage() {
                 role: t(`members.roles.${m.role}`),
               }),
             );
-            list.reload();
+            list.refresh();
           }}
         />
         {codeError && <Problem error={codeError} />}
@@ -77,7 +79,7 @@ export function MembersPage() {
           <RoleSection
             key={role}
             role={role}
-            members={list.data.members.filter((m) => m.role === role)}
+            members={data.members.filter((m) => m.role === role)}
             onCode={(m) => void issueCode(m)}
             onRemove={setRemoving}
           />
@@ -107,7 +109,7 @@ export function MembersPage() {
           onRemoved={() => {
             setNotice(t('members.removed', { name: removing.displayName || removing.username }));
             setRemoving(null);
-            list.reload();
+            list.refresh();
           }}
         />
       )}
@@ -217,6 +219,11 @@ function AddMemberForm({
   const [refused, setRefused] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
+  // Focus goes to the first invalid input once React has shown the errors (after a refusal too).
+  const [focusTick, setFocusTick] = useState(0);
+  useEffect(() => {
+    if (focusTick) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [focusTick]);
   const check = useCheck();
   const refusal = useRefusal();
   const set = (patch: Partial<Form>) => setForm((f) => ({ ...f, ...patch }));
@@ -239,7 +246,7 @@ function AddMemberForm({
     const checked = check(MemberAddSchema, body);
     if (!checked.ok) {
       setErrors(checked.errors);
-      focusFirstInvalid(formRef.current);
+      setFocusTick((n) => n + 1);
       return;
     }
     setErrors({});
@@ -257,7 +264,7 @@ function AddMemberForm({
         r.fields.username = t(newAccount ? 'members.taken' : 'members.already');
       setErrors(r.fields);
       if (!Object.keys(r.fields).length) setRefused(r.error);
-      focusFirstInvalid(formRef.current);
+      setFocusTick((n) => n + 1);
     } finally {
       setBusy(false);
     }
