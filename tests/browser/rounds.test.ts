@@ -203,6 +203,24 @@ describe.skipIf(!haveChromium)('organizer rounds screens in the browser', () => 
     await page.setViewportSize(VIEWPORT);
   });
 
+  it('turns the venue screen on in the settings; double entry shows as set', async () => {
+    await page.getByRole('navigation', { name: '比赛管理' }).getByRole('link', { name: '设置' }).click();
+    const venue = page.getByRole('group', { name: '测量项与现场大屏' });
+    await venue.waitFor();
+    expect(await venue.getByRole('checkbox', { name: '测量值双人录入' }).isChecked()).toBe(true);
+    const screen = venue.getByRole('checkbox', { name: '开放现场大屏' });
+    expect(await screen.isChecked()).toBe(false);
+    await screen.check();
+    await page.getByRole('button', { name: '保存设置' }).click();
+    await page.getByRole('status').filter({ hasText: '设置已保存。' }).waitFor();
+    const settings = (await org.get(base)).body.settings;
+    expect(settings).toMatchObject({
+      measurementDoubleEntry: true,
+      scoreboard: { enabled: true, judgementReleased: false },
+    });
+    expect((await t.client().get(`/api/public/contests/${contestId}/scoreboard`)).status).toBe(200);
+  });
+
   it('adds a recorder with a new account and issues a sign-in code that signs a phone in', async () => {
     await page.getByRole('navigation', { name: '比赛管理' }).getByRole('link', { name: '成员' }).click();
     await page.getByRole('heading', { name: '成员', level: 1 }).waitFor();
