@@ -1,8 +1,9 @@
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { NavLink } from 'react-router';
+import { NavLink, useLocation } from 'react-router';
 import type { ContestForMember, Rubric } from '@pingxuan/shared';
 import { seg } from '../api';
-import { useApi } from '../useApi';
+import { useLive } from './useLive';
 // The overview page (main chunk) shows this bar too, so its styles must come with it.
 import './organize.css';
 
@@ -18,8 +19,17 @@ export function OrganizeNav({
   const { t } = useTranslation('organize');
   const base = `/contests/${seg(contestId)}`;
   const round = contest?.currentRoundId ?? null;
-  const rubric = useApi<Rubric>(round ? `${base}/rounds/${seg(round)}/rubric` : null);
-  const measured = rubric.status === 'ok' && rubric.data.criteria.some((c) => c.kind === 'measurement');
+  const rubric = useLive<Rubric>(round ? `${base}/rounds/${seg(round)}/rubric` : null);
+  const measured = rubric.data?.criteria.some((c) => c.kind === 'measurement') ?? false;
+  // The rubric may have just been saved with a measurement criterion: read it again on every page change.
+  const { pathname } = useLocation();
+  const seen = useRef(pathname);
+  const { refresh } = rubric;
+  useEffect(() => {
+    if (seen.current === pathname) return;
+    seen.current = pathname;
+    refresh();
+  }, [pathname, refresh]);
   const roundIndex = contest ? contest.rounds.findIndex((r) => r.id === round) : -1;
   const hasNext = contest !== undefined && roundIndex >= 0 && roundIndex < contest.rounds.length - 1;
   const links = [
