@@ -205,6 +205,10 @@ describe('creating, listing and editing entries', () => {
     expect((await org.get(`${base}/entries?q=p00`)).body.total).toBe(9);
     // A pattern is searched as text, not run as a regular expression.
     expect((await org.get(`${base}/entries?q=${encodeURIComponent('.*')}`)).body.total).toBe(0);
+    // A NUL in the text is searched for too (a NUL in a BSON pattern would make the driver throw: a 500).
+    const nul = await org.get(`${base}/entries?q=${encodeURIComponent('p0\u0000')}`);
+    expect(nul.status, JSON.stringify(nul.body)).toBe(200);
+    expect(nul.body.total).toBe(0);
     expect((await org.get(`${base}/entries`)).body.counts).toEqual({ active: 24, withdrawn: 1, withoutPhotos: 24 });
 
     for (const [q, field] of [

@@ -34,7 +34,8 @@ type Named = { id: string; name: { zh: string; en?: string | null } };
 
 const INSERT_CHUNK = 1000;
 
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Text searched as text: metacharacters escaped, and NUL as `\x00` (BSON cannot carry a NUL in a pattern). */
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\0/g, '\\x00');
 const normName = (s: string) => s.normalize('NFKC').replace(/\s+/g, '').toLowerCase();
 
 /** Finds a category or subject by id, Chinese or English name, as organizers write them in sheets. */
