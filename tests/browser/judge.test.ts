@@ -1,6 +1,7 @@
 // The judge's tablet screens in Debian's chromium against the real server and the built client (client/dist):
 // scoring with the network cut in the middle, a reload while offline, a version conflict, submit all; then
-// the database must hold every score once with the values the judge gave.
+// the database must hold every score once with the values the judge gave; last, the page is closed in the
+// middle of a save (applied on the server, answer lost) and the reopened app sends it again, applied once.
 // Run alone: `npm run build -w client && npx vitest run --project browser judge`.
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -478,6 +479,62 @@ describe.skipIf(!haveChromium)('the judge on a tablet', () => {
     expect(attempts.filter((a) => a.outcome !== 200 && a.outcome !== 'failed').map((a) => a.outcome)).toEqual(
       [409],
     );
+  });
+
+  it('closing the page in the middle of a save loses nothing, and the save is applied once', async () => {
+    // BB-004 is open, a draft without 内容切题. The save reaches the server and is applied there, but the page
+    // is closed before the answer arrives (the tab is swiped away, the tablet's battery dies).
+    await openWork('BB-004');
+    const before = await scoreOf(3);
+    let cutKey = '';
+    let applied!: () => void;
+    const reachedServer = new Promise<void>((resolve) => (applied = resolve));
+    await page.route('**/judging/entries/*/score', async (route) => {
+      cutKey = route.request().headers()['idempotency-key'] ?? '';
+      await route.fetch().catch(() => undefined);
+      applied();
+      // Neither fulfilled nor continued: the answer never reaches the page.
+    });
+    await spin('内容切题').focus();
+    await page.keyboard.type('5');
+    await reachedServer;
+    expect(cutKey).not.toBe('');
+    expect(await scoreOf(3)).toMatchObject({
+      values: { layout: 6, strokes: 6.5, content: 5 },
+      version: before.version + 1,
+    });
+    await page.close();
+
+    // The judge opens the app again: the device still has the unconfirmed save and sends it under its key.
+    page = await context.newPage();
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    const resent: { key: string; status: number }[] = [];
+    page.on('requestfinished', (r) => {
+      if (!/\/judging\/entries\/[0-9a-f]{24}\/score$/.test(r.url())) return;
+      void r
+        .response()
+        .then((res) =>
+          resent.push({ key: r.headers()['idempotency-key'] ?? '', status: res?.status() ?? 0 }),
+        );
+    });
+    await page.goto(`${t.url}/judge/${contestId}`);
+    await page
+      .locator('.sync-status', { hasText: '已同步：所有评分都已保存到服务器' })
+      .waitFor({ timeout: 20_000 });
+    await expect.poll(() => resent).toContainEqual({ key: cutKey, status: 200 });
+    await page.getByRole('link', { name: /BB-004/ }).click();
+    await openWork('BB-004');
+    expect(await spin('内容切题').getAttribute('aria-valuenow')).toBe('5');
+    expect(await stateLabel().textContent()).toBe('已同步');
+
+    // Stored once: one version step, one audited change under that key.
+    expect(await scoreOf(3)).toMatchObject({
+      values: { layout: 6, strokes: 6.5, content: 5 },
+      version: before.version + 1,
+    });
+    expect(await t.ctx.models.Score.countDocuments({ contestId, judgeId })).toBe(4);
+    const events = await t.ctx.models.AuditEvent.find({ contestId, 'after.idempotencyKey': cutKey }).lean();
+    expect(events).toHaveLength(1);
   });
 
   it('raised no script errors on the way', () => {
