@@ -424,6 +424,23 @@ describe.skipIf(!haveChromium)('organizer rounds screens in the browser', () => 
     expect(record?.completedAt).toBeTruthy();
     // The final round has no next one: the advancement link is gone.
     expect(await nav.getByRole('link', { name: '晋级' }).count()).toBe(0);
+
+    // In English, on a tablet: the members page reads whole and fits the width; the final round measures nothing.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.setViewportSize(TABLET);
+    const navEn = page.getByRole('navigation', { name: 'Contest management' });
+    await navEn.getByRole('link', { name: 'Members' }).click();
+    await page.getByRole('heading', { name: 'Members', level: 1 }).waitFor();
+    await page
+      .getByRole('region', { name: /^Recorders/ })
+      .getByRole('button', { name: 'Issue a sign-in code for 张记录' })
+      .waitFor();
+    expect(await sideways()).toBeLessThanOrEqual(TABLET.width);
+    await shot('organize-members-en-tablet.png');
+    await nav
+      .getByRole('link', { name: 'Advancement' })
+      .count()
+      .then((n) => expect(n).toBe(0));
     expect(problems).toEqual([]);
   });
 });

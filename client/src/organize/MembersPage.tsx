@@ -290,7 +290,7 @@ function AddMemberForm({
             <select {...c} value={form.role} onChange={(e) => set({ role: e.target.value as Role })}>
               {ADDABLE.map((r) => (
                 <option key={r} value={r}>
-                  {t(`members.roles.${r}`)}
+                  {t(`members.roleNames.${r}`)}
                 </option>
               ))}
             </select>
