@@ -193,6 +193,10 @@ describe('GET /api/admin/users', () => {
     expect(await search('a.b')).toEqual(['a.b']);
     expect(await search('.*')).toEqual([]);
     expect(await search('nobody-by-this-name')).toEqual([]);
+    // A NUL is searched for too (in a BSON pattern it made the driver throw: a 500).
+    const nul = await admin.get(`/api/admin/users?q=${encodeURIComponent('zhang\u0000')}`);
+    expect(nul.status, JSON.stringify(nul.body)).toBe(200);
+    expect(nul.body.users).toEqual([]);
   });
 
   it('refuses a bad query with a 400 naming query.q', async () => {

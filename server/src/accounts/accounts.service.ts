@@ -16,7 +16,8 @@ import { hashSecret, newSecret, newSignInCode, normalizeSignInCode } from './tok
 
 export type SessionTicket = { token: string; expiresAt: Date };
 
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Text searched as text: metacharacters escaped, and NUL as `\x00` (BSON cannot carry a NUL in a pattern). */
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\0/g, '\\x00');
 
 export class AccountsService {
   constructor(private readonly ctx: AppContext) {}
