@@ -67,6 +67,11 @@ export function ContestsPage() {
                       {t('contests.judge')}
                     </Link>
                   )}
+                  {c.roles.includes('recorder') && (
+                    <Link className="button button-secondary" to={`/record/${encodeURIComponent(c.id)}`}>
+                      {t('contests.record')}
+                    </Link>
+                  )}
                 </div>
               </li>
             );
