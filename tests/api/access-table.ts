@@ -12,6 +12,8 @@ export const CALLERS = [
   'judge',
   /** A member of the contest with the role recorder (enters measured values). */
   'recorder',
+  /** A school organizer of the contest: its own school's entries (all of the seeded ones) and their ranking. */
+  'schoolOrganizer',
   /** An organizer of the contest. */
   'organizer',
   /** An organizer of another contest only. */
@@ -38,6 +40,8 @@ const everyone: readonly Caller[] = CALLERS;
 const accounts: readonly Caller[] = CALLERS.filter((c) => c !== 'anonymous');
 const organizers: readonly Caller[] = ['organizer', 'admin'];
 const judges: readonly Caller[] = ['judge'];
+/** Organizers and school organizers: the entry routes, limited to the school organizer's own school. */
+const orSchool: readonly Caller[] = ['schoolOrganizer', 'organizer', 'admin'];
 
 export const ACCESS_TABLE: Record<string, Rule> = {
   'GET /api/health': { allow: everyone },
@@ -56,7 +60,9 @@ export const ACCESS_TABLE: Record<string, Rule> = {
   // Contests, rubric, members
   'POST /api/contests': { allow: ['admin'] },
   'GET /api/contests': { allow: accounts },
-  'GET /api/contests/:contestId': { allow: ['teacher', 'judge', 'recorder', 'organizer', 'admin'] },
+  'GET /api/contests/:contestId': {
+    allow: ['teacher', 'judge', 'recorder', 'schoolOrganizer', 'organizer', 'admin'],
+  },
   'PATCH /api/contests/:contestId': { allow: organizers },
   'POST /api/contests/:contestId/status': { allow: organizers },
   'GET /api/contests/:contestId/rounds/:roundId/rubric': { allow: ['judge', 'organizer', 'admin'] },
@@ -86,20 +92,23 @@ export const ACCESS_TABLE: Record<string, Rule> = {
   'POST /api/contests/:contestId/panels/:panelId/judges': { allow: organizers },
 
   // Entries and photos
-  'GET /api/contests/:contestId/entries': { allow: organizers },
-  'POST /api/contests/:contestId/entries': { allow: organizers },
-  'GET /api/contests/:contestId/entries/import-template': { allow: organizers },
-  'POST /api/contests/:contestId/entries/import': { allow: organizers },
+  'GET /api/contests/:contestId/entries': { allow: orSchool },
+  'POST /api/contests/:contestId/entries': { allow: orSchool },
+  'GET /api/contests/:contestId/entries/import-template': { allow: orSchool },
+  'POST /api/contests/:contestId/entries/import': { allow: orSchool },
   'POST /api/contests/:contestId/entries/feedback-links': { allow: organizers },
   'POST /api/contests/:contestId/photos': { allow: organizers },
-  'GET /api/contests/:contestId/entries/:entryId': { allow: organizers },
-  'PATCH /api/contests/:contestId/entries/:entryId': { allow: organizers },
-  'POST /api/contests/:contestId/entries/:entryId/withdraw': { allow: organizers },
-  'POST /api/contests/:contestId/entries/:entryId/restore': { allow: organizers },
-  'POST /api/contests/:contestId/entries/:entryId/photos': { allow: organizers },
-  'DELETE /api/contests/:contestId/entries/:entryId/photos/:photoId': { allow: organizers },
+  'GET /api/contests/:contestId/entries/:entryId': { allow: orSchool },
+  'PATCH /api/contests/:contestId/entries/:entryId': { allow: orSchool },
+  'POST /api/contests/:contestId/entries/:entryId/withdraw': { allow: orSchool },
+  'POST /api/contests/:contestId/entries/:entryId/restore': { allow: orSchool },
+  'POST /api/contests/:contestId/entries/:entryId/photos': { allow: orSchool },
+  'DELETE /api/contests/:contestId/entries/:entryId/photos/:photoId': { allow: orSchool },
   // Judges see the photos of the entries assigned to them (the service answers 404 for the others).
-  'GET /api/contests/:contestId/entries/:entryId/photos/:photoId': { allow: ['judge', 'organizer', 'admin'] },
+  // School organizers see their own school's (404 for the others).
+  'GET /api/contests/:contestId/entries/:entryId/photos/:photoId': {
+    allow: ['judge', 'schoolOrganizer', 'organizer', 'admin'],
+  },
 
   // Judging
   'GET /api/contests/:contestId/judging': { allow: judges },
@@ -125,7 +134,8 @@ export const ACCESS_TABLE: Record<string, Rule> = {
   'POST /api/contests/:contestId/advancement': { allow: organizers },
 
   // Results and certificates
-  'GET /api/contests/:contestId/results': { allow: organizers },
+  // School organizers: their own school's ranking, without judges' names or statistics.
+  'GET /api/contests/:contestId/results': { allow: orSchool },
   'GET /api/contests/:contestId/results/export': { allow: organizers },
   'GET /api/contests/:contestId/certificates': { allow: organizers },
   'GET /api/contests/:contestId/certificates/:entryId': { allow: organizers },
