@@ -108,6 +108,7 @@ function pathArb(route: RouteInfo, world: World, contest: number) {
             membershipId: () => pick(c.memberships, p),
             scoreId: () => pick(c.scores, p),
             roundId: () => pick(c.rounds, p),
+            criterionId: () => pick(c.criteria, p),
             token: () => pick(c.tokens, p),
           };
           // A parameter this list does not know yet: any id or code of the contest.
@@ -469,7 +470,14 @@ const headerArb: fc.Arbitrary<Record<string, string>> = fc
     ...(h.cookie !== undefined ? { cookie: h.cookie } : {}),
   }));
 
-export const PERSONA_WEIGHTS: Record<Persona, number> = { admin: 4, organizer: 3, judge: 3, anonymous: 2 };
+export const PERSONA_WEIGHTS: Record<Persona, number> = {
+  admin: 4,
+  organizer: 3,
+  judge: 3,
+  anonymous: 2,
+  recorder: 2,
+  schoolOrganizer: 2,
+};
 
 /** `admitted`: personas the route let past its access check before; they are sent three times as often. */
 export function requestArb(

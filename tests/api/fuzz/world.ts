@@ -1,18 +1,21 @@
-// The world the fuzzer attacks: three small contests set up through the API the way organizers do it (one
-// published with feedback links, one in judging, one still in draft), four personas, and a raw dump to put
-// everything back.
+// The world the fuzzer attacks: four small contests set up through the API the way organizers do it (one
+// published with feedback links, one in judging, one still in draft, and a skills contest in judging with
+// measured criteria, a recorded value and the venue scoreboard on), six personas (a recorder and a school
+// organizer among them, members of every contest), and a raw dump to put everything back.
 import { expect } from 'vitest';
 import sharp from 'sharp';
 import { Types, type Connection } from 'mongoose';
 import type { Client, TestApp } from '../harness.js';
 import type { Dictionary } from './zod-arbitrary.js';
 
-export const PERSONAS = ['admin', 'organizer', 'judge', 'anonymous'] as const;
+export const PERSONAS = ['admin', 'organizer', 'judge', 'anonymous', 'recorder', 'schoolOrganizer'] as const;
 export type Persona = (typeof PERSONAS)[number];
 
 export type ContestIds = {
   id: string;
   rounds: string[];
+  /** Criteria a path's :criterionId names: the measured ones where the rubric has any, else all. */
+  criteria: string[];
   entries: { id: string; code: string; photos: string[] }[];
   judges: string[];
   panels: string[];
@@ -35,24 +38,49 @@ const RUBRIC = [
   { id: 'content', name: { zh: '内容', en: 'Content' }, weight: 60, maxScore: 60, step: 1 },
   { id: 'writing', name: { zh: '书写', en: 'Writing' }, weight: 40, maxScore: 40, step: 0.5 },
 ];
+/** The skills contest's rubric: the judged criteria above and two measured ones recorders enter. */
+const MEASURED = [
+  {
+    id: 'time',
+    name: { zh: '用时（秒）', en: 'Time (s)' },
+    weight: 20,
+    maxScore: 20,
+    step: 1,
+    kind: 'measurement',
+    rule: { type: 'linear', best: 60, worst: 180 },
+  },
+  {
+    id: 'leak',
+    name: { zh: '气密检测', en: 'Leak test' },
+    weight: 10,
+    maxScore: 10,
+    step: 1,
+    kind: 'measurement',
+    rule: { type: 'passFail' },
+  },
+];
+/** The school of the school organizer: entries 1 and 3 of every contest (the first with a photo). */
+export const SCHOOL = '学校1';
 
 const ok = (r: { status: number; body: unknown }, status: number, what: string) =>
   expect(r.status, `${what}: ${JSON.stringify(r.body)}`).toBe(status);
 const key = () => `fz-${new Types.ObjectId().toHexString()}`;
 
-type Stage = 'draft' | 'judging' | 'published';
+type Stage = 'draft' | 'judging' | 'published' | 'skills';
 
 async function contest(
   admin: Client,
   judge: Client,
-  judgeUsername: string,
-  organizerUsername: string,
+  recorder: Client,
+  usernames: World['usernames'],
   name: string,
   stage: Stage,
   jpeg: Buffer,
   t: TestApp,
 ) {
   const publish = stage === 'published';
+  const skills = stage === 'skills';
+  const judgeUsername = usernames.judge;
   const created = await admin.post('/api/contests', {
     name,
     categories: [
@@ -68,13 +96,18 @@ async function contest(
         { id: 'second', name: { zh: '二等奖', en: 'Second prize' }, quota: 1 },
       ],
       bootstrapSamples: 20,
+      ...(skills ? { scoreboard: { enabled: true, judgementReleased: false } } : {}),
     },
   });
   ok(created, 201, 'create contest');
   const id: string = created.body.id;
   const base = `/api/contests/${id}`;
-  ok(await admin.put(`${base}/rounds/main/rubric`, { criteria: RUBRIC }), 201, 'rubric');
-  const prefix = { draft: 'D', judging: 'J', published: 'P' }[stage];
+  ok(
+    await admin.put(`${base}/rounds/main/rubric`, { criteria: skills ? [...RUBRIC, ...MEASURED] : RUBRIC }),
+    201,
+    'rubric',
+  );
+  const prefix = { draft: 'D', judging: 'J', published: 'P', skills: 'S' }[stage];
   const csv = [
     '作品编号,教师姓名,学校,组别,学科,作品名称',
     ...[1, 2, 3, 4].map(
@@ -90,11 +123,16 @@ async function contest(
     pf.append('photos', new Blob([jpeg as unknown as ArrayBuffer]), `${e.code}.jpg`);
     ok(await admin.post(`${base}/entries/${e.id}/photos`, pf), 201, 'photo');
   }
-  ok(
-    await admin.post(`${base}/members`, { username: organizerUsername, role: 'organizer' }),
-    201,
-    'organizer member',
-  );
+  for (const [username, role, school] of [
+    [usernames.organizer, 'organizer'],
+    [usernames.recorder, 'recorder'],
+    [usernames.schoolOrganizer, 'schoolOrganizer', SCHOOL],
+  ])
+    ok(
+      await admin.post(`${base}/members`, { username, role, ...(school ? { school } : {}) }),
+      201,
+      `${role} member`,
+    );
   const panel = await admin.post(`${base}/panels`, { name: '第一组', category: 'primary' });
   ok(panel, 201, 'panel');
   const judges: { id: string; client: Client }[] = [];
@@ -115,7 +153,8 @@ async function contest(
     'assignments',
   );
   let current = await admin.get(base);
-  if (stage === 'draft') return ids(t, id, judges, panel.body.id, []);
+  const criteria = (skills ? MEASURED : RUBRIC).map((c) => c.id);
+  if (stage === 'draft') return ids(t, id, criteria, judges, panel.body.id, []);
   ok(
     await admin.post(`${base}/status`, { status: 'judging', version: current.body.version }),
     200,
@@ -153,12 +192,24 @@ async function contest(
       ok(await admin.post(`${base}/status`, { status, version: current.body.version }), 200, `to ${status}`);
     }
   }
-  return ids(t, id, judges, panel.body.id, tokens);
+  // One measured value entered, so the organizer's list and the recorder's sheet have something in them.
+  if (skills)
+    ok(
+      await recorder.put(
+        `${base}/measurements/${entries[0]!.id}/time`,
+        { value: 95, baseVersion: 0 },
+        { 'idempotency-key': key() },
+      ),
+      200,
+      'measurement',
+    );
+  return ids(t, id, criteria, judges, panel.body.id, tokens);
 }
 
 async function ids(
   t: TestApp,
   id: string,
+  criteria: string[],
   judges: { id: string }[],
   panelId: string,
   tokens: string[],
@@ -168,6 +219,7 @@ async function ids(
   return {
     id,
     rounds: ['main'],
+    criteria,
     entries: docs.map((e: any) => ({
       id: String(e._id),
       code: e.code,
@@ -182,45 +234,30 @@ async function ids(
 }
 
 export async function buildWorld(t: TestApp): Promise<{ world: World; clients: Record<Persona, Client> }> {
-  const usernames = { admin: 'fz-admin', organizer: 'fz-organizer', judge: 'fz-judge' };
+  const usernames = {
+    admin: 'fz-admin',
+    organizer: 'fz-organizer',
+    judge: 'fz-judge',
+    recorder: 'fz-recorder',
+    schoolOrganizer: 'fz-school',
+  };
   const admin = await t.signedIn(usernames.admin, { isAdmin: true });
   const organizer = await t.signedIn(usernames.organizer);
   const judge = await t.signedIn(usernames.judge);
+  const recorder = await t.signedIn(usernames.recorder);
+  const schoolOrganizer = await t.signedIn(usernames.schoolOrganizer);
   const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#1f4a3a' } })
     .jpeg()
     .toBuffer();
-  const contests = [
-    await contest(
-      admin,
-      judge,
-      usernames.judge,
-      usernames.organizer,
-      '区教师板书设计比赛（已发布）',
-      'published',
-      jpeg,
-      t,
-    ),
-    await contest(
-      admin,
-      judge,
-      usernames.judge,
-      usernames.organizer,
-      '区教师板书设计比赛（评审中）',
-      'judging',
-      jpeg,
-      t,
-    ),
-    await contest(
-      admin,
-      judge,
-      usernames.judge,
-      usernames.organizer,
-      '区教师板书设计比赛（筹备中）',
-      'draft',
-      jpeg,
-      t,
-    ),
+  const stages: [string, Stage][] = [
+    ['区教师板书设计比赛（已发布）', 'published'],
+    ['区教师板书设计比赛（评审中）', 'judging'],
+    ['区教师板书设计比赛（筹备中）', 'draft'],
+    ['市职工焊工技能比赛（评审中）', 'skills'],
   ];
+  const contests: ContestIds[] = [];
+  for (const [name, stage] of stages)
+    contests.push(await contest(admin, judge, recorder, usernames, name, stage, jpeg, t));
   const idsOf = (c: ContestIds) => [
     c.id,
     ...c.entries.map((e) => e.id),
@@ -239,6 +276,8 @@ export async function buildWorld(t: TestApp): Promise<{ world: World; clients: R
     'math',
     'content',
     'writing',
+    'time',
+    'leak',
     'boundary',
     'disagreement',
   ];
@@ -258,7 +297,8 @@ export async function buildWorld(t: TestApp): Promise<{ world: World; clients: R
     ...Object.values(usernames),
     'p-judge2',
     'j-judge2',
-    '学校1',
+    's-judge2',
+    SCHOOL,
     '教研室',
     '第一组',
     '评语',
@@ -272,7 +312,7 @@ export async function buildWorld(t: TestApp): Promise<{ world: World; clients: R
   });
   return {
     world: { contests, dict: dictOf(contests), dicts: contests.map((c) => dictOf([c])), usernames, jpeg },
-    clients: { admin, organizer, judge, anonymous: t.client() },
+    clients: { admin, organizer, judge, anonymous: t.client(), recorder, schoolOrganizer },
   };
 }
 
