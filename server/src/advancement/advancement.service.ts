@@ -165,7 +165,7 @@ export class AdvancementService {
     const moved = await Contest.findOneAndUpdate(
       { _id: contest._id, status: 'review', currentRoundId: contest.currentRoundId ?? null },
       { $set: { status: 'judging', currentRoundId: input.toRound }, $inc: { version: 1 } },
-      { new: true },
+      { returnDocument: 'after' },
     ).lean<ContestDoc>();
     if (!moved)
       throw conflict('The contest changed while entries were being sent on; confirm again', {

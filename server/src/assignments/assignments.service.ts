@@ -687,7 +687,7 @@ export class AssignmentsService {
         calibrationReleasedAt: null,
       },
       { $set: { calibrationReleasedAt: at } },
-      { new: true },
+      { returnDocument: 'after' },
     ).lean();
     if (!run)
       throw conflict('This round has no calibration waiting to be released', {
