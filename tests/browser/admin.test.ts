@@ -6,11 +6,11 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, haveChromium, launchChromium } from './chromium.js';
+import type { Browser, Page } from 'playwright-core';
 import { bootstrapAdmin } from '@pingxuan/server';
 import { startTestApp, type Client, type TestApp } from '../api/harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const clientDir = path.join(root, 'client', 'dist');
 const shots = path.join(root, 'test-output', 'screenshots');
@@ -19,7 +19,6 @@ const TABLET = { width: 768, height: 1024 };
 const NEW_PASSWORD = '板书评选 strong pass 2025';
 const ORGANIZER_PASSWORD = 'organizer first pass';
 
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`admin browser test skipped: ${CHROMIUM} does not exist`);
 
 describe.skipIf(!haveChromium)("the first administrator's set-up in the browser", () => {
@@ -72,18 +71,7 @@ describe.skipIf(!haveChromium)("the first administrator's set-up in the browser"
       200,
     );
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN' });
     page = await context.newPage();
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));

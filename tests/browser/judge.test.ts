@@ -7,18 +7,17 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, haveChromium, launchChromium } from './chromium.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { startTestApp, type Client, type TestApp } from '../api/harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const clientDir = path.join(root, 'client', 'dist');
 const shots = path.join(root, 'test-output', 'screenshots');
 const TABLET = { width: 768, height: 1024 };
 const LANDSCAPE = { width: 1280, height: 800 };
 
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`judge browser test skipped: ${CHROMIUM} does not exist`);
 
 type Attempt = { method: string; entryId: string; key: string; outcome: number | 'failed' };
@@ -120,18 +119,7 @@ describe.skipIf(!haveChromium)('the judge on a tablet', () => {
     const status = await admin.post(`${base}/status`, { status: 'judging', version: contest.body.version });
     expect(status.status, JSON.stringify(status.body)).toBe(200);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: TABLET, locale: 'zh-CN', hasTouch: true });
     page = await context.newPage();
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));

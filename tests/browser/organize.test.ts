@@ -5,11 +5,11 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, haveChromium, launchChromium } from './chromium.js';
 import { Types } from 'mongoose';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type Client, type TestApp } from '../api/harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const clientDir = path.join(root, 'client', 'dist');
 const shots = path.join(root, 'test-output', 'screenshots');
@@ -17,7 +17,6 @@ const PASSWORD = 'correct horse battery';
 const VIEWPORT = { width: 1280, height: 800 };
 const TABLET = { width: 768, height: 1024 };
 
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`organizer browser test skipped: ${CHROMIUM} does not exist`);
 
 const key = () => `k-${new Types.ObjectId().toHexString()}`;
@@ -149,18 +148,7 @@ describe.skipIf(!haveChromium)('organizer console in the browser', () => {
     await score(2, 0);
     await score(2, 1);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN' });
     page = await context.newPage();
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));

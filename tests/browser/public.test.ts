@@ -6,12 +6,12 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, haveChromium, launchChromium } from './chromium.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { Types } from 'mongoose';
 import { startTestApp, type Client, type TestApp } from '../api/harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const clientDir = path.join(root, 'client', 'dist');
 const shots = path.join(root, 'test-output', 'screenshots');
@@ -32,7 +32,6 @@ const SECRETS = ENTRIES.flatMap(([code, title, teacher]): string[] => [code, tit
   '二等奖',
 ]);
 
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`public pages browser test skipped: ${CHROMIUM} does not exist`);
 
 /** A "blackboard" photo in the given colour with its code in chalk, so the slides tell apart. */
@@ -174,18 +173,7 @@ describe.skipIf(!haveChromium)('public winners, showcase and feedback in the bro
       tokens.set(l.code, new URL(l.url, t.url).pathname);
     await setStatus('review');
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN' });
     page = await context.newPage();
     watch(page);

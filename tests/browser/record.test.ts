@@ -8,12 +8,12 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, haveChromium, launchChromium } from './chromium.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Types } from 'mongoose';
 import { measurementPoints } from '@pingxuan/shared';
 import { startTestApp, type Client, type TestApp } from '../api/harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const clientDir = path.join(root, 'client', 'dist');
 const shots = path.join(root, 'test-output', 'screenshots');
@@ -22,7 +22,6 @@ const PROJECTOR = { width: 1920, height: 1080 };
 const PASSWORD = 'correct horse battery';
 const j = (b: unknown) => JSON.stringify(b);
 
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`record browser test skipped: ${CHROMIUM} does not exist`);
 
 const TIME = { maxScore: 30, rule: { type: 'linear' as const, best: 60, worst: 180 } };
@@ -190,18 +189,7 @@ describe.skipIf(!haveChromium)('the recorder on a phone and the venue scoreboard
     const status = await admin.post(`${base}/status`, { status: 'judging', version });
     expect(status.status, j(status.body)).toBe(200);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     pageA = await phone();
     pageB = await phone();
   });

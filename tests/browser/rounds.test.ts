@@ -9,10 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, haveChromium, launchChromium } from './chromium.js';
+import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type Client, type TestApp } from '../api/harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const clientDir = path.join(root, 'client', 'dist');
 const shots = path.join(root, 'test-output', 'screenshots');
@@ -20,7 +20,6 @@ const PASSWORD = 'correct horse battery';
 const VIEWPORT = { width: 1280, height: 800 };
 const TABLET = { width: 768, height: 1024 };
 
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`rounds browser test skipped: ${CHROMIUM} does not exist`);
 
 const PRELIM_RUBRIC = [
@@ -99,18 +98,7 @@ describe.skipIf(!haveChromium)('organizer rounds screens in the browser', () => 
     );
     entryIds = entries.map((e) => String(e._id));
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN' });
     page = await context.newPage();
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));

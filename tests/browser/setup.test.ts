@@ -7,10 +7,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, haveChromium, launchChromium } from './chromium.js';
+import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type Client, type TestApp } from '../api/harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const clientDir = path.join(root, 'client', 'dist');
 const shots = path.join(root, 'test-output', 'screenshots');
@@ -18,7 +18,6 @@ const PASSWORD = 'correct horse battery';
 const VIEWPORT = { width: 1280, height: 800 };
 const TABLET = { width: 768, height: 1024 };
 
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`set-up browser test skipped: ${CHROMIUM} does not exist`);
 
 const RUBRIC = [
@@ -67,18 +66,7 @@ describe.skipIf(!haveChromium)('organizer set-up screens in the browser', () => 
     fd.append('file', new Blob([csv.join('\n')], { type: 'text/csv' }), 'entries.csv');
     expect((await org.post(`${base}/entries/import`, fd)).status).toBe(201);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN', acceptDownloads: true });
     page = await context.newPage();
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));

@@ -4,18 +4,17 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, haveChromium, launchChromium } from './chromium.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { startTestApp, type Client, type TestApp } from '../api/harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const clientDir = path.join(root, 'client', 'dist');
 const shots = path.join(root, 'test-output', 'screenshots');
 const PASSWORD = 'correct horse battery';
 const VIEWPORT = { width: 1280, height: 800 };
 
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium)
   console.warn(`browser smoke test skipped: ${CHROMIUM} does not exist (install Debian's chromium package)`);
 
@@ -104,18 +103,7 @@ describe.skipIf(!haveChromium)('client in the browser', () => {
     expect(other.status).toBe(201);
     await t.ctx.models.Contest.updateOne({ _id: other.body.id }, { $set: { status: 'judging' } });
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN' });
     page = await context.newPage();
     watch(page);
