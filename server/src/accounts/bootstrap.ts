@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../context.js';
-import { hashPassword } from './password.js';
+import { AccountsService } from './accounts.service.js';
 
 /**
  * A production database starts with one administrator and nothing else (no demo with its published
@@ -14,10 +14,10 @@ export async function bootstrapAdmin(
   if ((await User.estimatedDocumentCount()) > 0) return null;
   const generated = opts.password ? null : randomBytes(18).toString('base64url');
   const password = opts.password ?? generated!;
-  await User.create({
+  await new AccountsService(ctx).createUser({
     username: opts.username,
     displayName: '系统管理员',
-    passwordHash: await hashPassword(password),
+    password,
     isAdmin: true,
   });
   await ctx.audit.append({
