@@ -465,8 +465,11 @@ describe.skipIf(!haveChromium)('assignment screen in the browser', () => {
     const left = await assignments({ judgeId: liu.id });
     expect(left.map((a) => String(a.entryId))).toEqual([entryId.get('BB-000')]);
     expect(await assignments()).toHaveLength(62);
-    // The drop-out is no longer offered, and the list marks the judge inactive.
-    expect(await replace.getByLabel('退出的评委').locator('option', { hasText: '小刘' }).count()).toBe(0);
+    // The drop-out is no longer offered (once the judges are read again after the hand-over message),
+    // and the list marks the judge inactive.
+    const dropOut = replace.getByLabel('退出的评委').locator('option', { hasText: '小刘' });
+    await dropOut.waitFor({ state: 'detached' });
+    expect(await dropOut.count()).toBe(0);
     await section('分配明细')
       .getByLabel('评委', { exact: true })
       .locator('option', { hasText: '小刘（已停用）' })
