@@ -2,7 +2,8 @@ import type { Me } from '@pingxuan/shared';
 
 /**
  * Where a user lands after signing in: organizers to the contest list, judges to their judging page, a
- * recorder who is nothing else to the recording screen of their one contest.
+ * recorder who is nothing else to the recording screen of their one contest, a school organizer who is
+ * nothing else to their school's entries of their one contest.
  */
 export function homeFor(me: Me): string {
   const organizes = me.isAdmin || me.memberships.some((m) => m.role === 'organizer');
@@ -15,6 +16,10 @@ export function homeFor(me: Me): string {
   const onlyRecorder = me.memberships.every((m) => m.role === 'recorder');
   if (!organizes && onlyRecorder && recording.length === 1)
     return `/record/${encodeURIComponent(recording[0]!)}`;
+  const schools = contestsAs('schoolOrganizer');
+  const onlySchool = me.memberships.every((m) => m.role === 'schoolOrganizer');
+  if (!organizes && onlySchool && schools.length === 1)
+    return `/contests/${encodeURIComponent(schools[0]!)}/entries`;
   return '/contests';
 }
 

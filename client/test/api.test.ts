@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, api, asApiError, errorFromResponse } from '../src/api';
 import { homeFor, safeNext } from '../src/routing';
+import type { Role } from '@pingxuan/shared';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -61,10 +62,7 @@ describe('api', () => {
 });
 
 describe('routing after sign-in', () => {
-  const me = (
-    isAdmin: boolean,
-    memberships: { contestId: string; role: 'organizer' | 'judge' | 'teacher' | 'recorder' }[],
-  ) => ({
+  const me = (isAdmin: boolean, memberships: { contestId: string; role: Role }[]) => ({
     id: 'u',
     username: 'u',
     displayName: 'U',
@@ -113,6 +111,27 @@ describe('routing after sign-in', () => {
       ),
     ).toBe('/contests');
     expect(homeFor(me(true, [{ contestId: 'c4', role: 'recorder' }]))).toBe('/contests');
+  });
+
+  it('sends a user who only looks after a school in one contest to that school’s entries', () => {
+    expect(homeFor(me(false, [{ contestId: 'c6', role: 'schoolOrganizer' }]))).toBe('/contests/c6/entries');
+    expect(
+      homeFor(
+        me(false, [
+          { contestId: 'c6', role: 'schoolOrganizer' },
+          { contestId: 'c7', role: 'schoolOrganizer' },
+        ]),
+      ),
+    ).toBe('/contests');
+    expect(
+      homeFor(
+        me(false, [
+          { contestId: 'c6', role: 'schoolOrganizer' },
+          { contestId: 'c6', role: 'organizer' },
+        ]),
+      ),
+    ).toBe('/contests');
+    expect(homeFor(me(true, [{ contestId: 'c6', role: 'schoolOrganizer' }]))).toBe('/contests');
   });
 
   it('follows only same-site paths in ?next=', () => {

@@ -189,6 +189,10 @@ describe('school organizers', () => {
     expect(r.body.summary.reliability).toEqual([]);
     expect(r.body.entries[0].judgeTotals[0]).toMatchObject({ judgeId: '', judgeName: '' });
     expect(JSON.stringify(r.body)).not.toContain('乙校');
+    // The summary counts their school's entries and scores, not the contest's five.
+    expect(r.body.summary.counts).toEqual({ entries: 3, ranked: 3, incomplete: 0, scores: 3 });
+    const full = await s.org.get(`${s.base}/results`);
+    expect(full.body.summary.counts).toEqual({ entries: 5, ranked: 5, incomplete: 0, scores: 5 });
 
     const forbidden: [string, string, unknown?][] = [
       ['GET', `${s.base}/judges`],
@@ -210,6 +214,11 @@ describe('school organizers', () => {
     expect(contest.status).toBe(200);
     expect(contest.body.roles).toEqual(['schoolOrganizer']);
     expect(contest.body.settings).toBeUndefined();
+    // They are told which school they look after, here and in their contest list; organizers are not.
+    expect(contest.body.school).toBe('甲校');
+    const listed = await s.sub.get('/api/contests');
+    expect(listed.body.contests).toEqual([expect.objectContaining({ id: s.contestId, school: '甲校' })]);
+    expect((await s.org.get(s.base)).body.school).toBeUndefined();
   });
 
   it('lose access the moment their membership is removed', async () => {

@@ -73,6 +73,13 @@ describe('demo contest seed', () => {
     expect((await c.post('/api/auth/code-login', { code: demo.judgeCode })).status).toBe(200);
     expect((await c.get('/api/auth/me')).body.memberships).toEqual([{ contestId: demo.contestId, role: 'judge' }]);
     expect((await t.client().post('/api/auth/code-login', { code: demo.judgeCode })).status).toBe(401);
+    // The demo school organizer sees their own school's works only.
+    const school = t.client();
+    await school.post('/api/auth/login', { username: 'school01', password: 'school-demo-2026' });
+    const listed = await school.get(`/api/contests/${demo.contestId}/entries?limit=200`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.total).toBeGreaterThan(0);
+    expect(new Set(listed.body.entries.map((e: { school: string }) => e.school))).toEqual(new Set(['滨江区第一小学']));
   });
 
   it('draws blackboard photos for entries without one, as organizers and the teacher link see them', async () => {

@@ -49,7 +49,7 @@ const photoUrl = (contestId: string, entryId: string, photoId: string, size: 'th
 export function EntriesPage() {
   const { t } = useTranslation('setup');
   const lng = useLanguage();
-  const { contest } = useOrganize();
+  const { contest, school } = useOrganize();
   usePageTitle(t('entries.title'));
   const [q, setQ] = useState('');
   const [typed, setTyped] = useState('');
@@ -83,17 +83,20 @@ export function EntriesPage() {
           <Link className="button button-secondary" to={`${base}/entries/import`}>
             {t('entries.import')}
           </Link>
-          {/* Links are wanted most after publication, when teachers can read their feedback. */}
-          <button
-            type="button"
-            className="button button-secondary"
-            onClick={() => {
-              setDone(null);
-              setAction({ kind: 'links' });
-            }}
-          >
-            {t('entries.links')}
-          </button>
+          {/* Links are wanted most after publication, when teachers can read their feedback. Teachers'
+              private links are the contest organizers' to hand out, not a school organizer's. */}
+          {school === null && (
+            <button
+              type="button"
+              className="button button-secondary"
+              onClick={() => {
+                setDone(null);
+                setAction({ kind: 'links' });
+              }}
+            >
+              {t('entries.links')}
+            </button>
+          )}
         </div>
       </div>
       {data && (
@@ -113,7 +116,8 @@ export function EntriesPage() {
         )}
       </div>
 
-      <BulkPhotos disabled={published} onDone={() => live.refresh()} />
+      {/* Bulk photos match file names across every school's entries: organizers only. */}
+      {school === null && <BulkPhotos disabled={published} onDone={() => live.refresh()} />}
 
       <form
         role="search"
@@ -389,7 +393,7 @@ function EditEntry({
 }) {
   const { t } = useTranslation('setup');
   const lng = useLanguage();
-  const { contest } = useOrganize();
+  const { contest, school } = useOrganize();
   const check = useCheck();
   const refusal = useRefusal();
   const [form, setForm] = useState({
@@ -504,7 +508,15 @@ function EditEntry({
             )}
           </Field>
           <Field label={t('entries.school')} error={errors.school}>
-            {(p) => <input {...p} value={form.school} onChange={(e) => set('school', e.target.value)} />}
+            {(p) => (
+              // A school organizer's entries stay their school's: the server would refuse another.
+              <input
+                {...p}
+                value={form.school}
+                readOnly={school !== null}
+                onChange={(e) => set('school', e.target.value)}
+              />
+            )}
           </Field>
           <Field label={t('entries.category')} error={errors.category}>
             {(p) => (

@@ -26,7 +26,7 @@ type Step =
 export function ImportPage() {
   const { t } = useTranslation('organize');
   const lng = useLanguage();
-  const { contest } = useOrganize();
+  const { contest, school } = useOrganize();
   usePageTitle(t('import.title'));
   const [file, setFile] = useState<File | null>(null);
   const [step, setStep] = useState<Step>({ kind: 'idle' });
@@ -68,6 +68,7 @@ export function ImportPage() {
       )}
       <div className="card org-section">
         <p>{t('import.intro')}</p>
+        {school !== null && <p>{t('school.importNote', { school })}</p>}
         <p className="org-templates">
           {t('import.template')}{' '}
           <a href={`/api${base}/entries/import-template?format=xlsx`} download>

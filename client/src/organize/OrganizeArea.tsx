@@ -15,7 +15,8 @@ import { MeasurementsPage } from './MeasurementsPage';
 import { MembersPage } from './MembersPage';
 import { RubricPage } from './RubricPage';
 import { SettingsPage } from './SettingsPage';
-import { OrganizeContext } from './context';
+import { OrganizeContext, useOrganize } from './context';
+import { schoolScopeOf } from './schoolScope';
 import { ImportPage } from './ImportPage';
 import { OrganizeNav } from './OrganizeNav';
 import { ProgressPage } from './ProgressPage';
@@ -29,22 +30,32 @@ export function OrganizeArea() {
   return (
     <Routes>
       <Route element={<OrganizeLayout />}>
-        <Route path="settings" element={<SettingsPage />} />
-        <Route path="rubric" element={<RubricPage />} />
         <Route path="entries" element={<EntriesPage />} />
-        <Route path="judges" element={<JudgesPage />} />
-        <Route path="assignments" element={<AssignmentsPage />} />
-        <Route path="progress" element={<ProgressPage />} />
         <Route path="results" element={<ResultsPage />} />
         <Route path="entries/import" element={<ImportPage />} />
-        <Route path="audit" element={<AuditPage />} />
-        <Route path="members" element={<MembersPage />} />
-        <Route path="measurements" element={<MeasurementsPage />} />
-        <Route path="advancement" element={<AdvancementPage />} />
+        {/* A school organizer may use the three pages above (SCHOOL_PAGES), not these. */}
+        <Route element={<OrganizersOnly />}>
+          <Route path="settings" element={<SettingsPage />} />
+          <Route path="rubric" element={<RubricPage />} />
+          <Route path="judges" element={<JudgesPage />} />
+          <Route path="assignments" element={<AssignmentsPage />} />
+          <Route path="progress" element={<ProgressPage />} />
+          <Route path="audit" element={<AuditPage />} />
+          <Route path="members" element={<MembersPage />} />
+          <Route path="measurements" element={<MeasurementsPage />} />
+          <Route path="advancement" element={<AdvancementPage />} />
+        </Route>
       </Route>
       <Route path="*" element={<NotFoundPage />} />
     </Routes>
   );
+}
+
+/** Pages only a contest's organizers may use: a school organizer who follows a link here is told so. */
+function OrganizersOnly() {
+  const { t } = useTranslation('organize');
+  const { school } = useOrganize();
+  return school === null ? <Outlet /> : <ErrorNotice message={t('school.organizersOnly')} />;
 }
 
 /** The contest's name, status and next step above every organizer page, then the page itself. */
@@ -56,8 +67,9 @@ function OrganizeLayout() {
   const live = useLive<ContestForMember>(`/contests/${seg(contestId)}`);
   const contest = live.data;
   const value = useMemo(
-    () => (contest ? { contest, reloadContest: live.refresh } : null),
-    [contest, live.refresh],
+    () =>
+      contest ? { contest, reloadContest: live.refresh, school: schoolScopeOf(contest, me?.isAdmin) } : null,
+    [contest, live.refresh, me?.isAdmin],
   );
 
   if (!value) {
@@ -77,22 +89,34 @@ function OrganizeLayout() {
     );
   }
   const c = value.contest;
-  if (!me?.isAdmin && !c.roles.includes('organizer')) return <ErrorNotice message={t('organizerOnly')} />;
+  const { school } = value;
+  if (!me?.isAdmin && !c.roles.includes('organizer') && school === null)
+    return <ErrorNotice message={t('organizerOnly')} />;
 
   return (
     <OrganizeContext.Provider value={value}>
       <div className="org">
         <div className="org-head">
           <div className="org-contest">
-            <Link className="org-contest-name" to={`/contests/${seg(c.id)}`}>
-              {c.name}
-            </Link>
+            {school === null ? (
+              <Link className="org-contest-name" to={`/contests/${seg(c.id)}`}>
+                {c.name}
+              </Link>
+            ) : (
+              <span className="org-contest-name">{c.name}</span>
+            )}
             <StatusBadge status={c.status} />
           </div>
-          <StatusActions />
+          {school === null ? (
+            <StatusActions />
+          ) : (
+            <p className="org-school" data-testid="school-scope">
+              {t('school.scope', { school })}
+            </p>
+          )}
         </div>
         {live.error && <ErrorNotice error={live.error} onRetry={live.refresh} />}
-        <OrganizeNav contestId={c.id} contest={c} />
+        <OrganizeNav contestId={c.id} contest={c} school={school} />
         <Outlet />
       </div>
     </OrganizeContext.Provider>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { NavLink, useLocation } from 'react-router';
 import type { ContestForMember, Rubric } from '@pingxuan/shared';
 import { seg } from '../api';
+import { SCHOOL_PAGES } from './schoolScope';
 import { useLive } from './useLive';
 // The overview page (main chunk) shows this bar too, so its styles must come with it.
 import './organize.css';
@@ -11,15 +12,19 @@ import './organize.css';
 export function OrganizeNav({
   contestId,
   contest,
+  school = null,
 }: {
   contestId: string;
   /** With the contest, pages that only some contests need are linked when they apply. */
   contest?: Pick<ContestForMember, 'rounds' | 'currentRoundId'>;
+  /** A school organizer's school: only the pages they may use are linked. */
+  school?: string | null;
 }) {
   const { t } = useTranslation('organize');
   const base = `/contests/${seg(contestId)}`;
   const round = contest?.currentRoundId ?? null;
-  const rubric = useLive<Rubric>(round ? `${base}/rounds/${seg(round)}/rubric` : null);
+  // School organizers may not read the rubric; their pages do not depend on it.
+  const rubric = useLive<Rubric>(round && school === null ? `${base}/rounds/${seg(round)}/rubric` : null);
   const measured = rubric.data?.criteria.some((c) => c.kind === 'measurement') ?? false;
   // The rubric may have just been saved with a measurement criterion: read it again on every page change.
   const { pathname } = useLocation();
@@ -32,7 +37,7 @@ export function OrganizeNav({
   }, [pathname, refresh]);
   const roundIndex = contest ? contest.rounds.findIndex((r) => r.id === round) : -1;
   const hasNext = contest !== undefined && roundIndex >= 0 && roundIndex < contest.rounds.length - 1;
-  const links = [
+  const all = [
     { to: base, label: t('nav.overview'), end: true },
     { to: `${base}/settings`, label: t('nav.settings'), end: false },
     { to: `${base}/rubric`, label: t('nav.rubric'), end: false },
@@ -47,6 +52,8 @@ export function OrganizeNav({
     { to: `${base}/entries/import`, label: t('nav.import'), end: false },
     { to: `${base}/audit`, label: t('nav.audit'), end: false },
   ];
+  const allowed = new Set<string>(SCHOOL_PAGES.map((p) => `${base}/${p}`));
+  const links = school === null ? all : all.filter((l) => allowed.has(l.to));
   return (
     <nav className="org-nav" aria-label={t('nav.label')}>
       <ul>

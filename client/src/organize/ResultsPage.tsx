@@ -26,7 +26,7 @@ const COLUMN_COUNT = 11;
 export function ResultsPage() {
   const { t } = useTranslation('organize');
   const lng = useLanguage();
-  const { contest } = useOrganize();
+  const { contest, school } = useOrganize();
   usePageTitle(t('results.title'));
   const [params, setParams] = useSearchParams();
   const tier = params.get('tier') ?? '';
@@ -70,15 +70,18 @@ export function ResultsPage() {
       <div className="org-page-head">
         <h1 id="results-title">{t('results.title')}</h1>
         <RoundPicker current={data?.summary.roundId} />
-        <div className="org-exports" role="group" aria-label={t('results.exportLabel')}>
-          <a className="button button-secondary" href={`/api${base}/results/export?format=csv`} download>
-            {t('results.exportCsv')}
-          </a>
-          <a className="button button-secondary" href={`/api${base}/results/export?format=xlsx`} download>
-            {t('results.exportXlsx')}
-          </a>
-        </div>
+        {school === null && (
+          <div className="org-exports" role="group" aria-label={t('results.exportLabel')}>
+            <a className="button button-secondary" href={`/api${base}/results/export?format=csv`} download>
+              {t('results.exportCsv')}
+            </a>
+            <a className="button button-secondary" href={`/api${base}/results/export?format=xlsx`} download>
+              {t('results.exportXlsx')}
+            </a>
+          </div>
+        )}
       </div>
+      {school !== null && <p className="notice notice-info">{t('school.resultsNote', { school })}</p>}
       <p className="muted">
         {contest.status === 'published' ? t('results.publishedNote') : t('results.liveNote')}
         {data && ` ${t('results.computedAt', { time: formatDateTime(data.summary.computedAt, lng) })}`}
@@ -94,7 +97,7 @@ export function ResultsPage() {
       {data && (
         <>
           <Summary summary={data.summary} name={name} />
-          <CertificateLinks tiers={data.summary.tiers} />
+          {school === null && <CertificateLinks tiers={data.summary.tiers} />}
 
           <section className="org-section" aria-labelledby="ranking-title">
             <h2 id="ranking-title">{t('results.rankingTitle')}</h2>
@@ -144,7 +147,7 @@ export function ResultsPage() {
             <Pager total={data.total} offset={data.offset} count={data.entries.length} onPage={goTo} />
           </section>
 
-          <Analysis summary={data.summary} name={name} />
+          {school === null && <Analysis summary={data.summary} name={name} />}
         </>
       )}
     </section>
@@ -206,7 +209,9 @@ function RankingTable({
 }) {
   const { t } = useTranslation('organize');
   const lng = useLanguage();
-  const { contest } = useOrganize();
+  const { contest, school } = useOrganize();
+  // A school organizer is not shown who judged their entries, so there is nothing to open.
+  const judgesShown = school === null;
   const [open, setOpen] = useState<string | null>(null);
   const tierName = new Map(
     data.summary.tiers.map((x) => [x.id, localized({ zh: x.name.zh, en: x.name.en ?? undefined }, lng)]),
@@ -239,9 +244,11 @@ function RankingTable({
               {t('results.confidence')}
             </th>
             <th scope="col">{t('results.flags')}</th>
-            <th scope="col">
-              <span className="visually-hidden">{t('results.judgeScores')}</span>
-            </th>
+            {judgesShown && (
+              <th scope="col">
+                <span className="visually-hidden">{t('results.judgeScores')}</span>
+              </th>
+            )}
           </tr>
         </thead>
         <tbody>
@@ -277,20 +284,22 @@ function RankingTable({
                       </span>
                     ))}
                   </td>
-                  <td>
-                    <button
-                      type="button"
-                      className="org-link-button"
-                      aria-expanded={expanded}
-                      aria-controls={expanded ? detailId : undefined}
-                      onClick={() => setOpen(expanded ? null : e.entryId)}
-                    >
-                      {t('results.showJudges', { n: e.judgeCount })}
-                      <span className="visually-hidden"> {e.code}</span>
-                    </button>
-                  </td>
+                  {judgesShown && (
+                    <td>
+                      <button
+                        type="button"
+                        className="org-link-button"
+                        aria-expanded={expanded}
+                        aria-controls={expanded ? detailId : undefined}
+                        onClick={() => setOpen(expanded ? null : e.entryId)}
+                      >
+                        {t('results.showJudges', { n: e.judgeCount })}
+                        <span className="visually-hidden"> {e.code}</span>
+                      </button>
+                    </td>
+                  )}
                 </tr>
-                {expanded && (
+                {judgesShown && expanded && (
                   <tr className="org-detail-row">
                     <td colSpan={COLUMN_COUNT} id={detailId}>
                       <EntryJudges entry={e} roundId={data.summary.roundId} onChanged={onChanged} />

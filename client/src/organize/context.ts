@@ -5,6 +5,11 @@ export type OrganizeContextValue = {
   contest: ContestForMember;
   /** Reads the contest again (after a status change, or a 409 that says it changed elsewhere). */
   reloadContest: () => void;
+  /**
+   * The school a school organizer looks after, when that is all the caller is here: the pages they may
+   * use show only that school's entries and hide what only organizers may do. Null for organizers.
+   */
+  school: string | null;
 };
 
 export const OrganizeContext = createContext<OrganizeContextValue | null>(null);

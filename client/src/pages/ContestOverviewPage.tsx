@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, Navigate, useParams } from 'react-router';
 import type { ContestForMember, EntryList, JudgeList, Panel, Rubric } from '@pingxuan/shared';
 import { seg } from '../api';
 import { ErrorNotice, Loading, StatusBadge } from '../components/Status';
@@ -45,6 +45,8 @@ export function ContestOverviewPage() {
     );
   }
   const c = contest.data;
+  // A school organizer's contest starts at their school's entries.
+  if (!organizes && c.roles.includes('schoolOrganizer')) return <Navigate to={`${base}/entries`} replace />;
   if (!organizes) {
     return (
       <>

@@ -54,6 +54,7 @@ export function ContestsPage() {
                 {roles.length > 0 && (
                   <p className="meta">
                     {t('contests.yourRoles', { roles: roles.join(t('common.listSeparator')) })}
+                    {c.school !== undefined && ` · ${t('contests.school', { school: c.school })}`}
                   </p>
                 )}
                 <div className="actions">
@@ -65,6 +66,14 @@ export function ContestsPage() {
                   {c.roles.includes('judge') && (
                     <Link className="button button-secondary" to={`/judge/${encodeURIComponent(c.id)}`}>
                       {t('contests.judge')}
+                    </Link>
+                  )}
+                  {!organizes && c.roles.includes('schoolOrganizer') && (
+                    <Link
+                      className="button button-primary"
+                      to={`/contests/${encodeURIComponent(c.id)}/entries`}
+                    >
+                      {t('contests.schoolEntries')}
                     </Link>
                   )}
                   {c.roles.includes('recorder') && (

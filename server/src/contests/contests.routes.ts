@@ -41,7 +41,7 @@ export function contestsRoutes(ctx: AppContext): Router {
 
   router.get('/contests/:contestId', anyMember, async (req, res) => {
     const { contestId } = params(req, ContestParams);
-    res.json(await contests.get(contestId, req.contestRoles ?? []));
+    res.json(await contests.get(contestId, req.contestRoles ?? [], req.schoolScope ?? null));
   });
 
   router.patch('/contests/:contestId', organizer, async (req, res) => {

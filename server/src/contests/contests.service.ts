@@ -62,12 +62,15 @@ export function contestView(c: ContestDoc & Timestamped): Contest {
   };
 }
 
-/** Organizers see everything; judges and teachers see the contest without its settings. */
-function viewFor(c: ContestDoc & Timestamped, roles: Role[]): ContestForMember {
+/**
+ * Organizers see everything; everyone else sees the contest without its settings, and a school organizer
+ * is told which school they look after.
+ */
+function viewFor(c: ContestDoc & Timestamped, roles: Role[], school: string | null = null): ContestForMember {
   const full = contestView(c);
   if (roles.includes('organizer')) return { ...full, roles };
   const { settings: _hidden, ...rest } = full;
-  return { ...rest, roles };
+  return school === null ? { ...rest, roles } : { ...rest, roles, school };
 }
 
 function criterionView(c: RubricDoc['criteria'][number]): Criterion {
@@ -137,23 +140,25 @@ export class ContestsService {
   /** Contests the user belongs to, newest first, each with the user's roles; admins see every contest. */
   async list(user: { id: string; isAdmin: boolean }): Promise<ContestForMember[]> {
     const { Contest, Membership } = this.ctx.models;
-    const memberships = await Membership.find({ userId: user.id }, { contestId: 1, role: 1 }).lean();
+    const memberships = await Membership.find({ userId: user.id }, { contestId: 1, role: 1, school: 1 }).lean();
     const roles = new Map<string, Role[]>();
+    const schools = new Map<string, string>();
     for (const m of memberships) {
       const key = String(m.contestId);
       roles.set(key, [...(roles.get(key) ?? []), m.role as Role]);
+      if (m.role === 'schoolOrganizer' && m.school) schools.set(key, m.school);
     }
     const filter = user.isAdmin ? {} : { _id: mongoose.trusted({ $in: [...roles.keys()] }) };
     const contests = await Contest.find(filter).sort({ createdAt: -1 }).lean();
     return contests.map((c) => {
       const held = roles.get(String(c._id)) ?? [];
       if (user.isAdmin && !held.includes('organizer')) held.push('organizer');
-      return viewFor(c, held);
+      return viewFor(c, held, held.includes('organizer') ? null : (schools.get(String(c._id)) ?? null));
     });
   }
 
-  async get(contestId: string, roles: Role[]): Promise<ContestForMember> {
-    return viewFor(await this.load(contestId), roles);
+  async get(contestId: string, roles: Role[], school: string | null = null): Promise<ContestForMember> {
+    return viewFor(await this.load(contestId), roles, school);
   }
 
   async update(actor: AuditActor, contestId: string, input: ContestUpdate): Promise<Contest> {

@@ -13,11 +13,32 @@ import { requireContestRole } from '../http/auth.js';
 import { csvDocument } from '../http/csv.js';
 import { params, query } from '../http/validate.js';
 import { requestedRoundId } from '../contests/rounds.js';
-import { ResultsService, type Computed, type EntryInfo } from './results.service.js';
+import { ResultsService, type Computed, type EntryInfo, type ResultsSummary } from './results.service.js';
 
 const ContestParams = z.strictObject({ contestId: IdSchema });
 
 type Row = Omit<EntryResult, 'judgeTotals'> & EntryInfo & { judgeTotals?: EntryResult['judgeTotals'] };
+
+/**
+ * What a school organizer's summary says: counts and prize counts of their school's entries (the prize
+ * cut-offs stay the contest's), no judges and no panel statistics.
+ */
+function schoolSummary(full: ResultsSummary, computed: Computed, school: string): ResultsSummary {
+  const own = computed.output.entries.filter((e) => computed.entries.get(e.entryId)?.school === school);
+  const ranked = own.filter((e) => e.rank !== null).length;
+  return {
+    ...full,
+    counts: {
+      entries: own.length,
+      ranked,
+      incomplete: own.length - ranked,
+      scores: own.reduce((n, e) => n + e.judgeCount, 0),
+    },
+    tiers: full.tiers.map((t) => ({ ...t, count: own.filter((e) => e.tierId === t.id).length, quota: null })),
+    judges: [],
+    reliability: [],
+  };
+}
 
 export function resultsRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -38,7 +59,7 @@ export function resultsRoutes(ctx: AppContext): Router {
       const computed = await results.compute(contest, requestedRoundId(contest, q.round));
       const school = req.schoolScope ?? null;
       const full = await results.summarize(computed);
-      const summary = school === null ? full : { ...full, judges: [], reliability: [] };
+      const summary = school === null ? full : schoolSummary(full, computed, school);
       const names = new Map(full.judges.map((j) => [j.judgeId, j.name]));
       const matching = computed.output.entries.filter(
         (e) =>

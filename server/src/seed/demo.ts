@@ -33,6 +33,8 @@ export type DemoSeed = {
 };
 
 export const DEMO_ENTRY_COUNT = 497;
+/** The school the demo's school organizer (school01) looks after: no demo judge works there. */
+const DEMO_SCHOOL_OF_ORGANIZER = '滨江区第一小学';
 const SEED = 20261125;
 const STEP = 0.5;
 
@@ -53,11 +55,15 @@ export async function seedDemo(ctx: AppContext): Promise<DemoSeed | null> {
     { role: 'admin', username: 'admin', password: 'admin-demo-2026' },
     { role: 'organizer', username: 'organizer', password: 'organizer-demo-2026' },
     { role: 'judge', username: 'judge01', password: 'judge-demo-2026' },
+    { role: 'school', username: 'school01', password: 'school-demo-2026' },
   ];
-  const [adminHash, organizerHash, judgeHash] = await Promise.all(logins.map((l) => hashPassword(l.password)));
-  const [admin, organizer] = await m.User.create([
+  const [adminHash, organizerHash, judgeHash, schoolHash] = await Promise.all(
+    logins.map((l) => hashPassword(l.password)),
+  );
+  const [admin, organizer, schoolOrganizer] = await m.User.create([
     { username: 'admin', displayName: '系统管理员', passwordHash: adminHash, isAdmin: true },
     { username: 'organizer', displayName: '区教育工会 赛事组织者', passwordHash: organizerHash },
+    { username: 'school01', displayName: `${DEMO_SCHOOL_OF_ORGANIZER} 教务处`, passwordHash: schoolHash },
   ]);
 
   const settings = ContestSettingsSchema.parse({
@@ -84,7 +90,11 @@ export async function seedDemo(ctx: AppContext): Promise<DemoSeed | null> {
   });
   const contestId = contest._id;
   const roundId = 'district';
-  await m.Membership.create({ contestId, userId: organizer!._id, role: 'organizer' });
+  await m.Membership.create([
+    { contestId, userId: organizer!._id, role: 'organizer' },
+    // A school's contact sees their own school's works and ranking, to try the school organizer's pages.
+    { contestId, userId: schoolOrganizer!._id, role: 'schoolOrganizer', school: DEMO_SCHOOL_OF_ORGANIZER },
+  ]);
   await m.Rubric.create({
     contestId,
     roundId,

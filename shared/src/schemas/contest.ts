@@ -164,6 +164,8 @@ export type ContestPublic = z.infer<typeof ContestPublicSchema>;
 export const ContestForMemberSchema = ContestSchema.extend({
   settings: ContestSettingsSchema.optional(),
   roles: z.array(RoleSchema),
+  /** The one school a school organizer (who is not also an organizer) looks after; absent for everyone else. */
+  school: z.string().optional(),
 });
 export type ContestForMember = z.infer<typeof ContestForMemberSchema>;
 
