@@ -267,6 +267,32 @@ describe.skipIf(!haveChromium)('organizer rounds screens in the browser', () => 
     await page.setViewportSize(VIEWPORT);
   });
 
+  it('prints new codes for every recorder on one sheet; earlier unused codes stop working', async () => {
+    const members = (await org.get(`${base}/members`)).body.members as { id: string; username: string }[];
+    const zhang = members.find((m) => m.username === 'rec.zhang')!;
+    const earlier = await org.post(`${base}/members/${zhang.id}/sign-in-code`, {});
+    expect(earlier.status).toBe(201);
+
+    const recorders = page.getByRole('region', { name: /^记录员/ });
+    await recorders.getByRole('button', { name: '为全部记录员签发登录码并打印' }).click();
+    const dialog = page.getByRole('dialog', { name: '为全部 1 位记录员签发新的登录码？' });
+    await dialog.getByText(/之前未使用的登录码将立即失效/).waitFor();
+    await dialog.getByRole('button', { name: '签发并打印' }).click();
+    const sheet = page.getByRole('region', { name: '市职工技能大赛 · 记录员与学校组织者登录码' });
+    await sheet.waitFor();
+    const cards = sheet.locator('.setup-sheet-card');
+    expect(await cards.count()).toBe(1);
+    expect(await cards.first().locator('.setup-sheet-name').textContent()).toBe('张记录');
+    expect(await cards.first().locator('.setup-sheet-panel').textContent()).toBe('记录员');
+    const code = (await cards.first().locator('.setup-sheet-code').textContent())!.trim();
+    await shot('organize-members-sheet.png');
+
+    expect((await t.client().post('/api/auth/code-login', { code: earlier.body.code })).status).toBe(401);
+    expect((await t.client().post('/api/auth/code-login', { code })).status).toBe(200);
+    await page.getByRole('button', { name: '关闭登录码页' }).click();
+    await page.getByRole('heading', { name: '成员', level: 1 }).waitFor();
+  });
+
   it('decides a disagreement between two recorders with a value and a reason', async () => {
     await setStatus('judging');
     const recorders: Client[] = [];

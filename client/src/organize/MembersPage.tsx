@@ -8,6 +8,7 @@ import {
   type MemberList,
   type Role,
   type SignInCode,
+  type SignInCodeSheetRow,
 } from '@pingxuan/shared';
 import { api, asApiError, seg, type ApiError } from '../api';
 import { ErrorNotice, Loading } from '../components/Status';
@@ -19,6 +20,7 @@ import { formatDateTime } from './format';
 import { Problem } from './Problem';
 import { useLive } from './useLive';
 import type { FieldErrors } from './setup/forms';
+import { SignInSheet } from './setup/SignInSheet';
 import { ErrorSummary, Field, useCheck, useRefusal } from './setup/ui';
 
 /** Roles listed, in this order; judges are managed on the judges page. */
@@ -41,6 +43,8 @@ export function MembersPage() {
   const [code, setCode] = useState<{ member: Member; code: SignInCode } | null>(null);
   const [removing, setRemoving] = useState<Member | null>(null);
   const [codeError, setCodeError] = useState<ApiError | null>(null);
+  const [codesFor, setCodesFor] = useState<{ role: Role; members: Member[] } | null>(null);
+  const [sheet, setSheet] = useState<SignInCodeSheetRow[] | null>(null);
 
   async function issueCode(m: Member) {
     setCodeError(null);
@@ -54,6 +58,11 @@ export function MembersPage() {
       setCodeError(asApiError(err));
     }
   }
+
+  if (sheet)
+    return (
+      <SignInSheet contestName={contest.name} rows={sheet} people="members" onClose={() => setSheet(null)} />
+    );
 
   const data = list.data;
   let body;
@@ -81,6 +90,7 @@ export function MembersPage() {
             role={role}
             members={data.members.filter((m) => m.role === role)}
             onCode={(m) => void issueCode(m)}
+            onCodesAll={(members) => setCodesFor({ role, members })}
             onRemove={setRemoving}
           />
         ))}
@@ -102,6 +112,17 @@ export function MembersPage() {
       </div>
       {body}
       {code && <CodeDialog member={code.member} code={code.code} onClose={() => setCode(null)} />}
+      {codesFor && (
+        <CodesAllDialog
+          role={codesFor.role}
+          members={codesFor.members}
+          onClose={() => setCodesFor(null)}
+          onDone={(rows) => {
+            setCodesFor(null);
+            setSheet(rows);
+          }}
+        />
+      )}
       {removing && (
         <RemoveDialog
           member={removing}
@@ -121,11 +142,13 @@ function RoleSection({
   role,
   members,
   onCode,
+  onCodesAll,
   onRemove,
 }: {
   role: Role;
   members: Member[];
   onCode: (m: Member) => void;
+  onCodesAll: (members: Member[]) => void;
   onRemove: (m: Member) => void;
 }) {
   const { t } = useTranslation('setup');
@@ -134,9 +157,21 @@ function RoleSection({
   const headingId = `members-${role}`;
   return (
     <section className="card setup-card members-role" aria-labelledby={headingId}>
-      <h2 id={headingId}>
-        {t(`members.rolesPlural.${role}`)} <span className="muted">({members.length})</span>
-      </h2>
+      <div className="members-role-head">
+        <h2 id={headingId}>
+          {t(`members.rolesPlural.${role}`)} <span className="muted">({members.length})</span>
+        </h2>
+        {canHaveNewAccount(role) && members.length > 0 && (
+          <button
+            type="button"
+            className="button button-secondary"
+            aria-label={t('members.codesAllLabel', { role: t(`members.roles.${role}`) })}
+            onClick={() => onCodesAll(members)}
+          >
+            {t('members.codesAll')}
+          </button>
+        )}
+      </div>
       {role === 'judge' && (
         <p className="setup-hint">
           {t('members.judgesElsewhere')}{' '}
@@ -407,6 +442,82 @@ function CodeDialog({ member, code, onClose }: { member: Member; code: SignInCod
           <p className="setup-hint">{t('members.onceOnly')}</p>
         </div>
       </div>
+    </Dialog>
+  );
+}
+
+/**
+ * New codes for every recorder (or school organizer) of the contest, one request each, then the sheet to
+ * print. A request that fails stops the run; the codes issued before it are still shown, since each
+ * replaced an earlier one.
+ */
+function CodesAllDialog({
+  role,
+  members,
+  onClose,
+  onDone,
+}: {
+  role: Role;
+  members: Member[];
+  onClose: () => void;
+  onDone: (rows: SignInCodeSheetRow[]) => void;
+}) {
+  const { t } = useTranslation('setup');
+  const { contest } = useOrganize();
+  const [done, setDone] = useState<number | null>(null);
+  const [error, setError] = useState<{ error: ApiError; rows: SignInCodeSheetRow[] } | null>(null);
+  const roleName = t(`members.roles.${role}`);
+
+  async function issueAll() {
+    setError(null);
+    const rows: SignInCodeSheetRow[] = [];
+    setDone(0);
+    for (const m of members) {
+      try {
+        const code = await api.post<SignInCode>(
+          `/contests/${seg(contest.id)}/members/${seg(m.id)}/sign-in-code`,
+          {},
+        );
+        rows.push({
+          ...code,
+          judgeId: m.id,
+          name: m.displayName || m.username,
+          username: m.username,
+          panel: m.school ?? roleName,
+        });
+        setDone(rows.length);
+      } catch (err) {
+        setDone(null);
+        setError({ error: asApiError(err), rows });
+        return;
+      }
+    }
+    onDone(rows);
+  }
+
+  if (error && error.rows.length > 0)
+    return (
+      <Dialog
+        title={t('members.codesAllTitle', { n: members.length, role: roleName })}
+        confirmLabel={t('sheet.print')}
+        onClose={() => onDone(error.rows)}
+        onConfirm={() => onDone(error.rows)}
+      >
+        <p>{t('members.codesAllStopped', { done: error.rows.length })}</p>
+        <Problem error={error.error} />
+      </Dialog>
+    );
+  return (
+    <Dialog
+      title={t('members.codesAllTitle', { n: members.length, role: roleName })}
+      confirmLabel={t('members.codesAllConfirm')}
+      busy={done !== null}
+      onClose={onClose}
+      onConfirm={() => void issueAll()}
+    >
+      <p>{t('members.codesAllText')}</p>
+      {done !== null && <p role="status">{t('members.codesAllProgress', { done, n: members.length })}</p>}
+      {error && <Problem error={error.error} />}
     </Dialog>
   );
 }

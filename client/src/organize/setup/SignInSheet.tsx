@@ -16,10 +16,13 @@ export function SignInSheet({
   contestName,
   rows,
   onClose,
+  people = 'judges',
 }: {
   contestName: string;
   rows: SignInCodeSheetRow[];
   onClose: () => void;
+  /** Judges' cards (the default), or recorders' and school organizers' (the members page). */
+  people?: 'judges' | 'members';
 }) {
   const { t } = useTranslation('setup');
   const lng = useLanguage();
@@ -38,13 +41,13 @@ export function SignInSheet({
         </button>
       </div>
       <div className="notice notice-waiting setup-noprint" role="note">
-        <p>{t('sheet.onceOnly')}</p>
+        <p>{t(people === 'judges' ? 'sheet.onceOnly' : 'sheet.membersOnceOnly')}</p>
       </div>
       <h1 id="sheet-title" ref={headingRef} tabIndex={-1}>
-        {t('sheet.title', { contest: contestName })}
+        {t(people === 'judges' ? 'sheet.title' : 'sheet.membersTitle', { contest: contestName })}
       </h1>
       <p className="setup-sheet-meta">
-        {t('sheet.meta', {
+        {t(people === 'judges' ? 'sheet.meta' : 'sheet.membersMeta', {
           n: formatNumber(rows.length, lng),
           until: until ? formatDateTime(until, lng) : '—',
         })}
@@ -67,7 +70,7 @@ export function SignInSheet({
             <div className="setup-sheet-code-box">
               <p className="setup-sheet-label">{t('sheet.codeLabel')}</p>
               <p className="setup-sheet-code">{r.code}</p>
-              <p className="setup-sheet-how">{t('sheet.how')}</p>
+              <p className="setup-sheet-how">{t(people === 'judges' ? 'sheet.how' : 'members.codeHow')}</p>
               <p className="setup-sheet-url">{r.url}</p>
               <p className="setup-sheet-expiry">
                 {t('sheet.expires', { at: formatDateTime(r.expiresAt, lng) })}
