@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, haveChromium, launchChromium } from './chromium.js';
+import { CHROMIUM, haveChromium, launchChromium, watchPageProblems } from './chromium.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { startTestApp, type Client, type TestApp } from '../api/harness.js';
@@ -122,11 +122,7 @@ describe.skipIf(!haveChromium)('the judge on a tablet', () => {
     browser = await launchChromium();
     context = await browser.newContext({ viewport: TABLET, locale: 'zh-CN', hasTouch: true });
     page = await context.newPage();
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource|net::ERR_INTERNET_DISCONNECTED/.test(m.text()))
-        problems.push(`console: ${m.text()}`);
-    });
+    watchPageProblems(page, problems);
     const write = (r: { url(): string; method(): string; headers(): Record<string, string> }) => {
       const m = r.url().match(/\/judging\/entries\/([0-9a-f]{24})\/(score|submit)$/);
       return m && { method: r.method(), entryId: m[1]!, key: r.headers()['idempotency-key'] ?? '' };

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, haveChromium, launchChromium } from './chromium.js';
+import { CHROMIUM, haveChromium, launchChromium, watchPageProblems } from './chromium.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { Types } from 'mongoose';
@@ -58,11 +58,7 @@ describe.skipIf(!haveChromium)('public winners, showcase and feedback in the bro
   const tokens = new Map<string, string>();
 
   function watch(p: Page) {
-    p.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    p.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource/.test(m.text()))
-        problems.push(`console: ${m.text()}`);
-    });
+    watchPageProblems(p, problems);
   }
 
   async function setStatus(status: string) {

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, haveChromium, launchChromium } from './chromium.js';
+import { CHROMIUM, haveChromium, launchChromium, watchPageProblems } from './chromium.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Types } from 'mongoose';
 import { measurementPoints } from '@pingxuan/shared';
@@ -89,11 +89,7 @@ describe.skipIf(!haveChromium)('the recorder on a phone and the venue scoreboard
     });
     contexts.push(context);
     const page = await context.newPage();
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource|net::ERR_INTERNET_DISCONNECTED/.test(m.text()))
-        problems.push(`console: ${m.text()}`);
-    });
+    watchPageProblems(page, problems);
     page.on('requestfinished', (r) => {
       if (r.method() !== 'PUT' || !r.url().includes('/measurements/')) return;
       void r.response().then((res) =>

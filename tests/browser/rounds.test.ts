@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, haveChromium, launchChromium } from './chromium.js';
+import { CHROMIUM, haveChromium, launchChromium, watchPageProblems } from './chromium.js';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type Client, type TestApp } from '../api/harness.js';
 
@@ -101,11 +101,7 @@ describe.skipIf(!haveChromium)('organizer rounds screens in the browser', () => 
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN' });
     page = await context.newPage();
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource/.test(m.text()))
-        problems.push(`console: ${m.text()}`);
-    });
+    watchPageProblems(page, problems);
   }, 90_000);
 
   afterAll(async () => {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, haveChromium, launchChromium } from './chromium.js';
+import { CHROMIUM, haveChromium, launchChromium, watchPageProblems } from './chromium.js';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type Client, type TestApp } from '../api/harness.js';
 
@@ -69,12 +69,7 @@ describe.skipIf(!haveChromium)('organizer set-up screens in the browser', () => 
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN', acceptDownloads: true });
     page = await context.newPage();
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      // 400s and 409s the test provokes show up as failed resources; anything else is a fault.
-      if (m.type() === 'error' && !/Failed to load resource/.test(m.text()))
-        problems.push(`console: ${m.text()}`);
-    });
+    watchPageProblems(page, problems);
   }, 90_000);
 
   afterAll(async () => {
