@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, snapshot, type TestApp } from './harness.js';
+import { AuditService } from '@pingxuan/server';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -166,6 +167,27 @@ describe('audit log', () => {
         Array.from({ length: 40 }, (_, i) => isolated.ctx.audit.append({ actor: null, action: 'test.concurrent', target: { type: 'test', id: String(i) } })),
       );
       expect(await isolated.ctx.audit.verify()).toEqual({ ok: true, count: 40 });
+    } finally {
+      await isolated.close();
+    }
+  });
+
+  it('keeps one chain when two servers append to the same database in turn and at once', async () => {
+    const isolated = await startTestApp();
+    try {
+      // A second server process on the same database: its own writer, its own memory of the chain's end.
+      const other = new AuditService(isolated.ctx.models);
+      const event = (who: string, i: number) => ({ actor: null, action: `test.${who}`, target: { type: 'test', id: String(i) } });
+      for (let i = 0; i < 5; i++) {
+        await isolated.ctx.audit.append(event('a', i));
+        await other.append(event('b', i));
+      }
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? other : isolated.ctx.audit).append(event('both', i))),
+      );
+      expect(await isolated.ctx.audit.verify()).toEqual({ ok: true, count: 30 });
+      const seqs = (await isolated.ctx.models.AuditEvent.find({}, { seq: 1 }).sort({ seq: 1 }).lean()).map((e) => e.seq);
+      expect(seqs).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     } finally {
       await isolated.close();
     }

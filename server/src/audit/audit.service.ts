@@ -60,6 +60,11 @@ export function auditHash(prevHash: string, e: HashedFields): string {
 export class AuditService {
   // One writer per process keeps the chain linear; the unique seq index catches other processes.
   private tail: Promise<unknown> = Promise.resolve();
+  /**
+   * The last event this process appended: the next one links to it without reading the chain's end again.
+   * Another process appending meanwhile makes the next insert hit the unique seq index, which reads it afresh.
+   */
+  private last: { seq: number; hash: string } | null = null;
 
   constructor(
     private readonly models: Models,
@@ -74,7 +79,7 @@ export class AuditService {
 
   private async appendNow(input: AuditInput, attempt = 0): Promise<void> {
     const { AuditEvent } = this.models;
-    const last = await AuditEvent.findOne({}, { seq: 1, hash: 1 }).sort({ seq: -1 }).lean();
+    const last = this.last ?? (await AuditEvent.findOne({}, { seq: 1, hash: 1 }).sort({ seq: -1 }).lean());
     const fields: HashedFields = {
       seq: (last?.seq ?? 0) + 1,
       at: this.now(),
@@ -87,9 +92,13 @@ export class AuditService {
       ip: input.ip ?? null,
     };
     const prevHash = last?.hash ?? GENESIS_HASH;
+    const hash = auditHash(prevHash, fields);
     try {
-      await AuditEvent.create({ ...fields, prevHash, hash: auditHash(prevHash, fields) });
+      await AuditEvent.create({ ...fields, prevHash, hash });
+      this.last = { seq: fields.seq, hash };
     } catch (err) {
+      // Whatever went wrong, the chain's end is read from the database next time.
+      this.last = null;
       if ((err as { code?: number }).code === 11000 && attempt < 20) return this.appendNow(input, attempt + 1);
       throw err;
     }

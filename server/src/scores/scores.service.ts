@@ -201,7 +201,13 @@ export async function repairScoreAudit(ctx: AppContext): Promise<number> {
   return pending.length;
 }
 
+/** Frozen rubrics kept in memory per service; a bound keeps a long-running server's map small. */
+const FROZEN_RUBRICS_KEPT = 200;
+
 export class ScoresService {
+  /** The judged criteria of frozen rubrics: a frozen rubric never changes, so each save need not read it. */
+  private readonly frozenCriteria = new Map<string, Criterion[]>();
+
   constructor(private readonly ctx: AppContext) {}
 
   // ---- who and where ----
@@ -221,8 +227,16 @@ export class ScoresService {
 
   /** The criteria judges score: measurement criteria are recorded by recorders and never shown to judges. */
   private async criteria(contestId: string, roundId: string): Promise<Criterion[]> {
+    const key = `${contestId}:${roundId}`;
+    const known = this.frozenCriteria.get(key);
+    if (known) return known;
     const rubric = await this.ctx.models.Rubric.findOne({ contestId, roundId }).lean();
-    return rubric ? rubricView(rubric).criteria.filter((c) => c.kind !== 'measurement') : [];
+    const criteria = rubric ? rubricView(rubric).criteria.filter((c) => c.kind !== 'measurement') : [];
+    if (rubric?.frozen) {
+      if (this.frozenCriteria.size >= FROZEN_RUBRICS_KEPT) this.frozenCriteria.clear();
+      this.frozenCriteria.set(key, criteria);
+    }
+    return criteria;
   }
 
   /**
@@ -245,6 +259,19 @@ export class ScoresService {
         : null;
     if (!entry || conflictChecker(t.judge)(entry)) throw notFound('Entry');
     return entry;
+  }
+
+  /**
+   * What a write checks, read at once (none depends on another): the assignment (404 first, whatever else
+   * is wrong), the judged criteria and the stored score.
+   */
+  private async readForWrite(t: Target): Promise<{ criteria: Criterion[]; current: StoredScore | null }> {
+    const [, criteria, current] = await Promise.all([
+      this.assignedEntry(t),
+      this.criteria(t.contestId, t.roundId),
+      this.current(t),
+    ]);
+    return { criteria, current };
   }
 
   private current(t: Target): Promise<StoredScore | null> {
@@ -347,12 +374,10 @@ export class ScoresService {
   ): Promise<WriteResult> {
     const { contest, t } = await this.target(contestId, judge, entryId);
     return this.idempotent(t, key, requestHash('save', t, input), async (hash) => {
-      await this.assignedEntry(t);
+      const { criteria, current } = await this.readForWrite(t);
       this.requireJudging(contest);
-      const criteria = await this.criteria(contestId, t.roundId);
       const bad = invalidValues(criteria, input.values);
       if (bad.length) throw fieldsError('Some values do not fit the rubric', bad);
-      const current = await this.current(t);
       this.requireWritable(current, input.baseVersion);
       // Stored in rubric order, so every answer lists criteria alike.
       const values = Object.fromEntries(
@@ -383,10 +408,8 @@ export class ScoresService {
   ): Promise<WriteResult> {
     const { contest, t } = await this.target(contestId, judge, entryId);
     return this.idempotent(t, key, requestHash('submit', t, input), async (hash) => {
-      await this.assignedEntry(t);
+      const { criteria, current } = await this.readForWrite(t);
       this.requireJudging(contest);
-      const criteria = await this.criteria(contestId, t.roundId);
-      const current = await this.current(t);
       this.requireWritable(current, input.baseVersion);
       const values = (current?.values ?? {}) as ScoreValues;
       const fields: Field[] = [];
