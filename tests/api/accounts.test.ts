@@ -172,6 +172,27 @@ describe('audit log', () => {
     }
   });
 
+  it('stores each event of a batch once when another server took a seq in the middle of it', async () => {
+    const isolated = await startTestApp();
+    try {
+      const audit = new AuditService(isolated.ctx.models);
+      const event = (i: number) => ({ actor: null, action: 'test.batch', target: { type: 'test', id: String(i) } });
+      await audit.append(event(0));
+      await audit.append(event(1));
+      // Another server's event at seq 5: this writer's batch 4, 5, 6 stops at 5 after storing 4.
+      await isolated.ctx.models.AuditEvent.create({
+        seq: 5, at: new Date(), actor: { userId: null, username: null }, action: 'test.other', target: { type: 'test' },
+        prevHash: 'x', hash: 'y',
+      });
+      await Promise.all([2, 3, 4, 5].map((i) => audit.append(event(i))));
+      const stored = await isolated.ctx.models.AuditEvent.find({}, { seq: 1, action: 1, target: 1 }).sort({ seq: 1 }).lean();
+      expect(stored.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      expect(stored.filter((e) => e.action === 'test.batch').map((e) => e.target!.id).sort()).toEqual(['0', '1', '2', '3', '4', '5']);
+    } finally {
+      await isolated.close();
+    }
+  });
+
   it('keeps one chain when two servers append to the same database in turn and at once', async () => {
     const isolated = await startTestApp();
     try {

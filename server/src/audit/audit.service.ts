@@ -57,9 +57,25 @@ export function auditHash(prevHash: string, e: HashedFields): string {
   return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
 }
 
+/** Events written in one insert at most: a burst of saves waits for a few inserts, not one each. */
+const BATCH_MAX = 100;
+/** Times a batch is re-linked after another server appended first, before its events fail. */
+const RELINK_ATTEMPTS = 20;
+
+type Waiting = { input: AuditInput; resolve: () => void; reject: (err: unknown) => void };
+
+const isDuplicate = (err: unknown) => {
+  const e = err as { code?: number; writeErrors?: { code?: number; err?: { code?: number } }[] };
+  return e.code === 11000 || (e.writeErrors ?? []).some((w) => (w.code ?? w.err?.code) === 11000);
+};
+
 export class AuditService {
-  // One writer per process keeps the chain linear; the unique seq index catches other processes.
-  private tail: Promise<unknown> = Promise.resolve();
+  /**
+   * One writer per process keeps the chain linear: events wait in call order and are written in ordered
+   * batches, each linked to the one before. The unique seq index catches other processes.
+   */
+  private readonly waiting: Waiting[] = [];
+  private writing = false;
   /**
    * The last event this process appended: the next one links to it without reading the chain's end again.
    * Another process appending meanwhile makes the next insert hit the unique seq index, which reads it afresh.
@@ -71,36 +87,83 @@ export class AuditService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /** Resolves once the event is stored (linked into the chain); rejects if it could not be. */
   append(input: AuditInput): Promise<void> {
-    const run = this.tail.then(() => this.appendNow(input));
-    this.tail = run.catch(() => undefined);
-    return run;
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ input, resolve, reject });
+      if (!this.writing) void this.write();
+    });
   }
 
-  private async appendNow(input: AuditInput, attempt = 0): Promise<void> {
-    const { AuditEvent } = this.models;
-    const last = this.last ?? (await AuditEvent.findOne({}, { seq: 1, hash: 1 }).sort({ seq: -1 }).lean());
-    const fields: HashedFields = {
-      seq: (last?.seq ?? 0) + 1,
-      at: this.now(),
-      actor: input.actor ?? { userId: null, username: null },
-      action: input.action,
-      contestId: input.contestId ?? null,
-      target: { type: input.target.type, id: input.target.id ?? null },
-      before: plain(input.before),
-      after: plain(input.after),
-      ip: input.ip ?? null,
-    };
-    const prevHash = last?.hash ?? GENESIS_HASH;
-    const hash = auditHash(prevHash, fields);
+  private async write(): Promise<void> {
+    this.writing = true;
     try {
-      await AuditEvent.create({ ...fields, prevHash, hash });
-      this.last = { seq: fields.seq, hash };
+      while (this.waiting.length) await this.appendBatch(this.waiting.splice(0, BATCH_MAX));
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  /** Settles every event of the batch, in order; never throws. */
+  private async appendBatch(batch: Waiting[], attempt = 0): Promise<void> {
+    const { AuditEvent } = this.models;
+    let last: { seq: number; hash: string } | null;
+    try {
+      last = this.last ?? (await AuditEvent.findOne({}, { seq: 1, hash: 1 }).sort({ seq: -1 }).lean());
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+      return;
+    }
+    const docs = [];
+    const linked: Waiting[] = [];
+    let prevHash = last?.hash ?? GENESIS_HASH;
+    let seq = last?.seq ?? 0;
+    for (const w of batch) {
+      let fields: HashedFields;
+      try {
+        fields = {
+          seq: seq + 1,
+          at: this.now(),
+          actor: w.input.actor ?? { userId: null, username: null },
+          action: w.input.action,
+          contestId: w.input.contestId ?? null,
+          target: { type: w.input.target.type, id: w.input.target.id ?? null },
+          before: plain(w.input.before),
+          after: plain(w.input.after),
+          ip: w.input.ip ?? null,
+        };
+      } catch (err) {
+        w.reject(err); // an event that cannot be written as JSON fails alone
+        continue;
+      }
+      const hash = auditHash(prevHash, fields);
+      docs.push({ ...fields, prevHash, hash });
+      linked.push(w);
+      prevHash = hash;
+      seq = fields.seq;
+    }
+    if (!docs.length) return;
+    try {
+      await AuditEvent.insertMany(docs, { ordered: true });
+      this.last = { seq, hash: prevHash };
+      for (const w of linked) w.resolve();
     } catch (err) {
       // Whatever went wrong, the chain's end is read from the database next time.
       this.last = null;
-      if ((err as { code?: number }).code === 11000 && attempt < 20) return this.appendNow(input, attempt + 1);
-      throw err;
+      // An ordered insert stops at its first failure: the events before it are stored.
+      const stored = (err as { writeErrors?: unknown[]; insertedDocs?: unknown[] }).writeErrors
+        ? ((err as { insertedDocs?: unknown[] }).insertedDocs?.length ?? 0)
+        : 0;
+      for (const w of linked.slice(0, stored)) w.resolve();
+      const rest = linked.slice(stored);
+      if (isDuplicate(err) && attempt < RELINK_ATTEMPTS) return this.appendBatch(rest, attempt + 1);
+      // An event the schema refuses is refused before anything is sent: the others are tried alone, so it
+      // fails by itself. Any other failure may have stored them after all, so they are not sent again.
+      if (rest.length > 1 && (err as { name?: string }).name === 'ValidationError') {
+        for (const w of rest) await this.appendBatch([w], attempt);
+        return;
+      }
+      for (const w of rest) w.reject(err);
     }
   }
 
