@@ -132,6 +132,7 @@ export const ACCESS_TABLE: Record<string, Rule> = {
   'GET /api/contests/:contestId/assignments/calibration': { allow: organizers },
   'POST /api/contests/:contestId/assignments/calibration/release': { allow: organizers },
   'POST /api/contests/:contestId/advancement': { allow: organizers },
+  'GET /api/contests/:contestId/advancements': { allow: organizers },
 
   // Results and certificates
   // School organizers: their own school's ranking, without judges' names or statistics.

@@ -77,7 +77,7 @@ async function setup(status: 'judging' | 'review' = 'review') {
     })),
   );
   if (status === 'review') await setStatus(org, base, 'review');
-  return { contestId, base, org, admin, ids, url: `${base}/advancement` };
+  return { contestId, base, org, orgName, admin, ids, url: `${base}/advancement` };
 }
 
 async function setStatus(org: Client, base: string, status: string) {
@@ -180,6 +180,28 @@ describe('advancement to the next round', () => {
       counts: { advancing: 6 },
     });
 
+    // The record of what was confirmed: rules, counts, who went on and who confirmed it.
+    const history = await s.org.get(`${s.base}/advancements`);
+    expect(history.status, JSON.stringify(history.body)).toBe(200);
+    expect(history.body.advancements).toHaveLength(1);
+    const [done] = history.body.advancements;
+    expect(done).toMatchObject({
+      fromRound: 'school',
+      toRound: 'district',
+      rules: { perSchool: { top: 2 }, minScore: 60, tiePolicy: 'include' },
+      counts: confirmed.body.counts,
+      confirmedBy: { username: s.orgName },
+    });
+    expect(codes(done.advancing)).toEqual(codes(confirmed.body.advancing));
+    expect(done.advancing[0]).toEqual({
+      entryId: confirmed.body.advancing[0].entryId,
+      code: 'E00',
+      title: '作品0',
+      school: '甲校',
+      category: 'primary',
+    });
+    expect(Date.parse(done.completedAt)).toBeGreaterThanOrEqual(Date.parse(done.confirmedAt));
+
     // The last round has nowhere to go; the first cannot be confirmed twice.
     const again = await s.org.post(s.url, { toRound: 'district', rules });
     expect(again.status).toBe(400);
@@ -199,6 +221,10 @@ describe('advancement to the next round', () => {
       advancingIds: preview.body.advancing.map((e: { entryId: string }) => e.entryId),
       counts: preview.body.counts,
     });
+    const pending = await s.org.get(`${s.base}/advancements`);
+    expect(pending.body.advancements).toEqual([
+      expect.objectContaining({ completedAt: null, confirmedBy: null, counts: preview.body.counts }),
+    ]);
     const other = await s.org.post(s.url, { toRound: 'district', rules: { overall: { top: 2 } } });
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe('advancement_pending');
@@ -250,5 +276,10 @@ describe('advancement to the next round', () => {
     });
     expect((await judge.post(`${s.url}?dryRun=true`, body)).status).toBe(403);
     expect((await s.admin.post(`${s.url}?dryRun=true`, body)).status).toBe(200);
+    // The record of confirmed advancements likewise.
+    expect((await t.client().get(`${s.base}/advancements`)).status).toBe(401);
+    expect((await other.org.get(`${s.base}/advancements`)).status).toBe(403);
+    expect((await judge.get(`${s.base}/advancements`)).status).toBe(403);
+    expect((await s.admin.get(`${s.base}/advancements`)).body).toEqual({ advancements: [] });
   });
 });

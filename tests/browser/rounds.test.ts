@@ -432,8 +432,19 @@ describe.skipIf(!haveChromium)('organizer rounds screens in the browser', () => 
     expect(moved.map((e) => e.code)).toEqual(['S02', 'S03', 'S04', 'S05']);
     const record = await t.ctx.models.Advancement.findOne({ contestId, fromRound: 'prelim' }).lean();
     expect(record?.completedAt).toBeTruthy();
-    // The final round has no next one: the advancement link is gone.
-    expect(await nav.getByRole('link', { name: '晋级' }).count()).toBe(0);
+    // The record of what was confirmed, read on the same page (still linked now the final round is current).
+    const history = page.getByRole('region', { name: '晋级记录' });
+    await history.getByRole('heading', { name: '“初赛” → “决赛”：4 件晋级（共 6 件）' }).waitFor();
+    expect(await history.textContent()).toContain('由 organizer 确认');
+    expect(await history.textContent()).toContain('规则：全体前 3 名；并列作品全部晋级');
+    await history.locator('summary', { hasText: '晋级名单（4 件）' }).click();
+    const listed = await history.locator('tbody th').allTextContents();
+    expect(listed).toEqual(['S02', 'S03', 'S04', 'S05']);
+    expect(await page.getByText('当前轮次是最后一轮，没有可晋级的下一轮。').count()).toBe(1);
+    await shot('organize-advancement-history.png');
+    await page.reload();
+    await history.getByRole('heading', { name: /4 件晋级/ }).waitFor();
+    expect(await nav.getByRole('link', { name: '晋级' }).count()).toBe(1);
 
     // In English, on a tablet: the members page reads whole and fits the width; the final round measures nothing.
     await page.getByRole('button', { name: 'English' }).click();
@@ -447,10 +458,7 @@ describe.skipIf(!haveChromium)('organizer rounds screens in the browser', () => 
       .waitFor();
     expect(await sideways()).toBeLessThanOrEqual(TABLET.width);
     await shot('organize-members-en-tablet.png');
-    await nav
-      .getByRole('link', { name: 'Advancement' })
-      .count()
-      .then((n) => expect(n).toBe(0));
+    expect(await navEn.getByRole('link', { name: 'Advancement' }).count()).toBe(1);
     expect(problems).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import {
   AdvancementRequestSchema,
   type AdvancementEntryView,
   type AdvancementOutcome,
+  type AdvancementRecord,
   type ContestForMember,
 } from '@pingxuan/shared';
 import { api, seg } from '../api';
@@ -12,6 +13,8 @@ import { formatNumber, localized } from '../localized';
 import { usePageTitle } from '../usePageTitle';
 import { useOrganize } from './context';
 import { Dialog } from './Dialog';
+import { formatDateTime } from './format';
+import { useLive } from './useLive';
 import { numberOrUndefined, percentToShare, type FieldErrors } from './setup/forms';
 import { ErrorSummary, Field, RefusalNotice, useCheck, useRefusal, type Refusal } from './setup/ui';
 
@@ -83,6 +86,7 @@ export function AdvancementPage() {
   }, [focusTick]);
   const check = useCheck();
   const refusal = useRefusal();
+  const history = useLive<{ advancements: AdvancementRecord[] }>(`/contests/${seg(contest.id)}/advancements`);
 
   const setForm = (patch: Partial<Form>) => {
     setFormState((f) => ({ ...f, ...patch }));
@@ -119,6 +123,7 @@ export function AdvancementPage() {
         setConfirmed(outcome);
         setPreview(null);
         reloadContest();
+        history.refresh();
       }
       return true;
     } catch (err) {
@@ -261,6 +266,114 @@ export function AdvancementPage() {
           )}
         </>
       )}
+      <History records={history.data?.advancements ?? null} roundName={roundName} />
+    </section>
+  );
+}
+
+/** The rules as one line: "每校前 3 名、全体前 50 名、最低 60 分；并列作品全部晋级". */
+function useRulesText() {
+  const { t } = useTranslation('organize');
+  const lng = useLanguage();
+  return (rules: AdvancementRecord['rules']) => {
+    const parts: string[] = [];
+    if (rules.minScore !== undefined)
+      parts.push(t('advance.ruleMin', { n: formatNumber(rules.minScore, lng) }));
+    for (const s of SCOPES) {
+      const l = rules[s];
+      if (!l) continue;
+      const scope = t(`advance.ruleScope.${s}`);
+      if (l.top !== undefined) parts.push(t('advance.ruleTop', { scope, n: formatNumber(l.top, lng) }));
+      else if (l.share !== undefined)
+        parts.push(t('advance.ruleShare', { scope, p: formatNumber(Math.round(l.share * 1000) / 10, lng) }));
+    }
+    const list = parts.length ? parts.join(t('listSeparator')) : t('advance.historyNoRules');
+    return t('advance.rulesAndTie', { rules: list, tie: t(`advance.tie.${rules.tiePolicy}`) });
+  };
+}
+
+/** What was confirmed, oldest first: from which round to which, by whom, under which rules, and who went on. */
+function History({
+  records,
+  roundName,
+}: {
+  records: AdvancementRecord[] | null;
+  roundName: (id: string) => string;
+}) {
+  const { t } = useTranslation('organize');
+  const lng = useLanguage();
+  const { contest } = useOrganize();
+  const rulesText = useRulesText();
+  if (!records) return null;
+  const categoryName = (id: string | null) => {
+    const c = id ? contest.categories.find((x) => x.id === id) : undefined;
+    return c ? localized(c.name, lng) : (id ?? '—');
+  };
+  return (
+    <section className="card setup-card" aria-labelledby="advance-history">
+      <h2 id="advance-history">{t('advance.historyTitle')}</h2>
+      {records.length === 0 && <p className="empty">{t('advance.historyNone')}</p>}
+      <ol className="advance-history">
+        {records.map((r) => {
+          const at = formatDateTime(r.confirmedAt, lng);
+          return (
+            <li key={r.id}>
+              <h3>
+                {t('advance.historyItem', {
+                  from: roundName(r.fromRound),
+                  to: roundName(r.toRound),
+                  n: formatNumber(r.counts.advancing, lng),
+                  entries: formatNumber(r.counts.entries, lng),
+                })}
+              </h3>
+              <p className="setup-hint">
+                {r.confirmedBy?.username
+                  ? t('advance.historyWhen', { at, who: r.confirmedBy.username })
+                  : t('advance.historyWhenUnknown', { at })}
+              </p>
+              {r.completedAt === null && (
+                <p className="notice notice-waiting">{t('advance.historyPending')}</p>
+              )}
+              <p>{t('advance.historyRules', { rules: rulesText(r.rules) })}</p>
+              <details>
+                <summary>{t('advance.historyList', { n: formatNumber(r.advancing.length, lng) })}</summary>
+                <div className="table-wrap advance-table">
+                  <table className="table org-table">
+                    <caption className="visually-hidden">
+                      {t('advance.historyList', { n: formatNumber(r.advancing.length, lng) })}
+                    </caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('advance.code')}</th>
+                        <th scope="col">{t('advance.entryTitle')}</th>
+                        <th scope="col">{t('advance.school')}</th>
+                        <th scope="col">{t('advance.category')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {r.advancing.slice(0, SHOWN).map((e) => (
+                        <tr key={e.entryId}>
+                          <th scope="row" className="org-code">
+                            {e.code}
+                          </th>
+                          <td>{e.title}</td>
+                          <td>{e.school}</td>
+                          <td>{categoryName(e.category)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                  {r.advancing.length > SHOWN && (
+                    <p className="setup-hint">
+                      {t('advance.more', { n: formatNumber(r.advancing.length - SHOWN, lng) })}
+                    </p>
+                  )}
+                </div>
+              </details>
+            </li>
+          );
+        })}
+      </ol>
     </section>
   );
 }

@@ -35,8 +35,7 @@ export function OrganizeNav({
     seen.current = pathname;
     refresh();
   }, [pathname, refresh]);
-  const roundIndex = contest ? contest.rounds.findIndex((r) => r.id === round) : -1;
-  const hasNext = contest !== undefined && roundIndex >= 0 && roundIndex < contest.rounds.length - 1;
+  const hasRounds = contest !== undefined && contest.rounds.length > 1;
   const all = [
     { to: base, label: t('nav.overview'), end: true },
     { to: `${base}/settings`, label: t('nav.settings'), end: false },
@@ -48,7 +47,8 @@ export function OrganizeNav({
     ...(measured ? [{ to: `${base}/measurements`, label: t('nav.measurements'), end: false }] : []),
     { to: `${base}/progress`, label: t('nav.progress'), end: false },
     { to: `${base}/results`, label: t('nav.results'), end: false },
-    ...(hasNext ? [{ to: `${base}/advancement`, label: t('nav.advancement'), end: false }] : []),
+    // Linked in every contest of several rounds: after the last advancement its record is still read there.
+    ...(hasRounds ? [{ to: `${base}/advancement`, label: t('nav.advancement'), end: false }] : []),
     { to: `${base}/entries/import`, label: t('nav.import'), end: false },
     { to: `${base}/audit`, label: t('nav.audit'), end: false },
   ];

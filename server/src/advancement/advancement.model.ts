@@ -14,6 +14,8 @@ const advancementSchema = new Schema(
     counts: { type: Schema.Types.Mixed, required: true },
     /** Set once the entries and the contest have been moved on. */
     completedAt: { type: Date, default: null },
+    /** The organizer who confirmed it (also in the audit log). */
+    confirmedBy: { type: Schema.Types.Mixed, default: null },
   },
   { timestamps: true, versionKey: false },
 );

@@ -22,5 +22,11 @@ export function advancementRoutes(ctx: AppContext): Router {
       .json(await advancement.advance(contestId, input, { dryRun, lang, actor: actorOf(req) }));
   });
 
+  /** What was confirmed, round by round: the rules, the counts and the entries that went on. */
+  router.get('/contests/:contestId/advancements', requireContestRole(ctx, 'organizer'), async (req, res) => {
+    const { contestId } = params(req, ContestParams);
+    res.json({ advancements: await advancement.history(contestId) });
+  });
+
   return router;
 }

@@ -5,7 +5,9 @@ import {
   planAdvancement,
   type AdvancementEntryView,
   type AdvancementOutcome,
+  type AdvancementRecord,
   type AdvancementRequestSchema,
+  type AdvancementRulesSchema,
 } from '@pingxuan/shared';
 import type { z } from 'zod';
 import type { AppContext } from '../context.js';
@@ -27,6 +29,43 @@ const sameIds = (a: readonly unknown[], b: readonly unknown[]) =>
  */
 export class AdvancementService {
   constructor(private readonly ctx: AppContext) {}
+
+  /** The confirmed advancements of the contest, oldest first, each with the entries that went on. */
+  async history(contestId: string): Promise<AdvancementRecord[]> {
+    const { Advancement, Entry } = this.ctx.models;
+    const records = await Advancement.find({ contestId }).sort({ createdAt: 1, _id: 1 }).lean();
+    const out: AdvancementRecord[] = [];
+    for (const r of records) {
+      const entries = [];
+      for (let i = 0; i < r.advancingIds.length; i += CHUNK)
+        entries.push(
+          ...(await Entry.find(
+            { contestId, _id: mongoose.trusted({ $in: r.advancingIds.slice(i, i + CHUNK) }) },
+            { code: 1, title: 1, school: 1, category: 1 },
+          ).lean()),
+        );
+      entries.sort((a, b) => a.code.localeCompare(b.code));
+      const by = r.confirmedBy as AuditActor | null;
+      out.push({
+        id: String(r._id),
+        fromRound: r.fromRound,
+        toRound: r.toRound,
+        rules: r.rules as z.output<typeof AdvancementRulesSchema>,
+        counts: r.counts as AdvancementOutcome['counts'],
+        advancing: entries.map((e) => ({
+          entryId: String(e._id),
+          code: e.code,
+          title: e.title,
+          school: e.school,
+          category: e.category ?? null,
+        })),
+        confirmedAt: (r.createdAt as Date).toISOString(),
+        completedAt: r.completedAt ? r.completedAt.toISOString() : null,
+        confirmedBy: by ? { userId: by.userId ?? null, username: by.username ?? null } : null,
+      });
+    }
+    return out;
+  }
 
   async advance(
     contestId: string,
@@ -153,6 +192,7 @@ export class AdvancementService {
           rules: input.rules,
           advancingIds: ids,
           counts,
+          confirmedBy: actor,
         })
       )._id;
 

@@ -42,3 +42,19 @@ export type AdvancementOutcome = {
   advancing: AdvancementEntryView[];
   notAdvancing: (AdvancementEntryView & { reason: AdvancementReasonKind; explanation: string })[];
 };
+
+/** GET /contests/:id/advancements: each confirmed advancement, oldest first, with who went on. */
+export type AdvancementRecord = {
+  id: string;
+  fromRound: string;
+  toRound: string;
+  rules: z.output<typeof AdvancementRulesSchema>;
+  counts: AdvancementOutcome['counts'];
+  /** The entries that went on, by code; details as they are now (scores stay with their round's results). */
+  advancing: Omit<AdvancementEntryView, 'score' | 'rank'>[];
+  confirmedAt: string;
+  /** Null while a confirmation cut short waits to be confirmed again. */
+  completedAt: string | null;
+  /** Null for records written before who confirmed was kept. */
+  confirmedBy: { userId: string | null; username: string | null } | null;
+};
