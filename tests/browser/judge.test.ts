@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, haveChromium, launchChromium, watchPageProblems } from './chromium.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
@@ -138,6 +138,16 @@ describe.skipIf(!haveChromium)('the judge on a tablet', () => {
       const w = write(r);
       if (w) attempts.push({ ...w, outcome: 'failed' });
     });
+  });
+
+  // A failing step leaves the tablet's screen and the address it was at, to see what the judge saw.
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail' || !page || page.isClosed()) return;
+    const name = ctx.task.name.slice(0, 40).replace(/\W+/g, '-');
+    console.warn(`judge test "${ctx.task.name}" failed at ${page.url()}`);
+    await page
+      .screenshot({ path: path.join(shots, `judge-failed-${name}.png`), fullPage: true })
+      .catch(() => undefined);
   });
 
   afterAll(async () => {
