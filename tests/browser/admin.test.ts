@@ -2,18 +2,14 @@
 // generated password, changes it, creates an organizer's account and a contest, and lands on its settings.
 // Every change is checked through the API and the database afterwards.
 // Run alone: `npm run build -w client && npx vitest run --project browser admin`.
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, haveChromium, launchChromium, watchPageProblems } from './chromium.js';
+import { shots, startClientApp } from './app.js';
 import type { Browser, Page } from 'playwright-core';
 import { bootstrapAdmin } from '@pingxuan/server';
-import { startTestApp, type Client, type TestApp } from '../api/harness.js';
+import { type Client, type TestApp } from '../api/harness.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const clientDir = path.join(root, 'client', 'dist');
-const shots = path.join(root, 'test-output', 'screenshots');
 const VIEWPORT = { width: 1280, height: 800 };
 const TABLET = { width: 768, height: 1024 };
 const NEW_PASSWORD = '板书评选 strong pass 2025';
@@ -59,10 +55,7 @@ describe.skipIf(!haveChromium)("the first administrator's set-up in the browser"
   }
 
   beforeAll(async () => {
-    if (!existsSync(path.join(clientDir, 'index.html')))
-      throw new Error(`${clientDir}/index.html is missing: build the client first (npm run build -w client)`);
-    mkdirSync(shots, { recursive: true });
-    t = await startTestApp({ clientDir });
+    t = await startClientApp();
     const boot = await bootstrapAdmin(t.ctx, { username: 'admin', password: undefined });
     expect(boot?.generatedPassword).toBeTruthy();
     generated = boot!.generatedPassword!;

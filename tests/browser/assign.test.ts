@@ -2,18 +2,14 @@
 // its seed, the explained list, calibration deviations and their release, a judge who drops out, extra
 // judges for disputed entries, and certificates per tier after publication; each step checked via the API.
 // Run alone: `npm run build -w client && npx vitest run --project browser assign`.
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, haveChromium, launchChromium, watchPageProblems } from './chromium.js';
+import { shots, startClientApp } from './app.js';
 import { Types } from 'mongoose';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, snapshot, type Client, type TestApp } from '../api/harness.js';
+import { snapshot, type Client, type TestApp } from '../api/harness.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const clientDir = path.join(root, 'client', 'dist');
-const shots = path.join(root, 'test-output', 'screenshots');
 const PASSWORD = 'correct horse battery';
 const VIEWPORT = { width: 1280, height: 800 };
 const TABLET = { width: 768, height: 1024 };
@@ -67,10 +63,7 @@ describe.skipIf(!haveChromium)('assignment screen in the browser', () => {
   const section = (name: string) => page.getByRole('region', { name, exact: true });
 
   beforeAll(async () => {
-    if (!existsSync(path.join(clientDir, 'index.html')))
-      throw new Error(`${clientDir}/index.html is missing: build the client first (npm run build -w client)`);
-    mkdirSync(shots, { recursive: true });
-    t = await startTestApp({ clientDir });
+    t = await startClientApp();
     org = await t.signedIn('organizer', { isAdmin: true, password: PASSWORD });
 
     const created = await org.post('/api/contests', {

@@ -3,18 +3,14 @@
 // the database must hold every score once with the values the judge gave; last, the page is closed in the
 // middle of a save (applied on the server, answer lost) and the reopened app sends it again, applied once.
 // Run alone: `npm run build -w client && npx vitest run --project browser judge`.
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, haveChromium, launchChromium, watchPageProblems } from './chromium.js';
+import { shots, startClientApp } from './app.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { startTestApp, type Client, type TestApp } from '../api/harness.js';
+import { type Client, type TestApp } from '../api/harness.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const clientDir = path.join(root, 'client', 'dist');
-const shots = path.join(root, 'test-output', 'screenshots');
 const TABLET = { width: 768, height: 1024 };
 const LANDSCAPE = { width: 1280, height: 800 };
 
@@ -44,10 +40,7 @@ describe.skipIf(!haveChromium)('the judge on a tablet', () => {
   const openWork = (code: string) => page.getByRole('heading', { name: code }).waitFor();
 
   beforeAll(async () => {
-    if (!existsSync(path.join(clientDir, 'index.html')))
-      throw new Error(`${clientDir}/index.html is missing: build the client first (npm run build -w client)`);
-    mkdirSync(shots, { recursive: true });
-    t = await startTestApp({ clientDir });
+    t = await startClientApp();
     admin = await t.signedIn('admin', { isAdmin: true });
 
     const created = await admin.post('/api/contests', {

@@ -1,18 +1,15 @@
 // The organizer console in the browser: progress board, results with prizes, reopening a score, entry
 // import, the audit log, and the status changes up to publication (with a 409 on the way).
 // Run alone: `npm run build -w client && npx vitest run --project browser organize`.
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, haveChromium, launchChromium, watchPageProblems } from './chromium.js';
+import { shots, startClientApp } from './app.js';
+import { checkEntriesSheet } from './steps.js';
 import { Types } from 'mongoose';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type Client, type TestApp } from '../api/harness.js';
+import { type Client, type TestApp } from '../api/harness.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const clientDir = path.join(root, 'client', 'dist');
-const shots = path.join(root, 'test-output', 'screenshots');
 const PASSWORD = 'correct horse battery';
 const VIEWPORT = { width: 1280, height: 800 };
 const TABLET = { width: 768, height: 1024 };
@@ -68,10 +65,7 @@ describe.skipIf(!haveChromium)('organizer console in the browser', () => {
     page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth as number);
 
   beforeAll(async () => {
-    if (!existsSync(path.join(clientDir, 'index.html')))
-      throw new Error(`${clientDir}/index.html is missing: build the client first (npm run build -w client)`);
-    mkdirSync(shots, { recursive: true });
-    t = await startTestApp({ clientDir });
+    t = await startClientApp();
     org = await t.signedIn('organizer', { isAdmin: true, password: PASSWORD });
 
     const created = await org.post('/api/contests', {
@@ -314,15 +308,7 @@ describe.skipIf(!haveChromium)('organizer console in the browser', () => {
     await page.getByRole('heading', { name: '导入作品', level: 1 }).waitFor();
     const header = '作品编号,教师姓名,学校,组别,作品名称';
     const bad = [header, 'R01,周老师,实验小学,小学组,重复编号', 'R08,,第四中学,中学组,缺教师'].join('\n');
-    await page
-      .getByLabel('作品表文件')
-      .setInputFiles({ name: '作品表.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
-    await page.getByRole('button', { name: '检查文件' }).click();
-    const problemsTable = page.getByRole('table', { name: '导入文件中的问题，按行和列列出' });
-    await problemsTable.waitFor();
-    const found = await problemsTable
-      .locator('tbody tr')
-      .evaluateAll((trs) => trs.map((tr) => [...tr.children].slice(0, 2).map((c) => c.textContent)));
+    const found = await checkEntriesSheet(page, '作品表.csv', bad);
     expect(found).toEqual(
       expect.arrayContaining([
         ['2', '作品编号'],
@@ -335,10 +321,7 @@ describe.skipIf(!haveChromium)('organizer console in the browser', () => {
     const good = [header, 'R07,周老师,实验小学,小学组,春夜喜雨', 'R08,吴老师,第四中学,中学组,望岳'].join(
       '\n',
     );
-    await page
-      .getByLabel('作品表文件')
-      .setInputFiles({ name: '作品表.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
-    await page.getByRole('button', { name: '检查文件' }).click();
+    expect(await checkEntriesSheet(page, '作品表.csv', good)).toEqual([]);
     await page.getByText('「作品表.csv」检查通过：可以导入 2 件作品。').waitFor();
     expect((await org.get(`${base}/entries`)).body.entries.length).toBe(6);
     await page.getByRole('button', { name: '导入 2 件作品' }).click();

@@ -2,19 +2,15 @@
 // small contest is run through the API to publication, then the winners list, the showcase slideshow and
 // the feedback page with its chart are checked, and before publication nothing of it may show.
 // Run alone: `npm run build -w client && npx vitest run --project browser public`.
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, haveChromium, launchChromium, watchPageProblems } from './chromium.js';
+import { shots, startClientApp } from './app.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { Types } from 'mongoose';
-import { startTestApp, type Client, type TestApp } from '../api/harness.js';
+import { type Client, type TestApp } from '../api/harness.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const clientDir = path.join(root, 'client', 'dist');
-const shots = path.join(root, 'test-output', 'screenshots');
 const DESKTOP = { width: 1280, height: 800 };
 const TABLET = { width: 768, height: 1024 };
 
@@ -72,10 +68,7 @@ describe.skipIf(!haveChromium)('public winners, showcase and feedback in the bro
     p.evaluate(() => (globalThis as any).document.documentElement.scrollWidth);
 
   beforeAll(async () => {
-    if (!existsSync(path.join(clientDir, 'index.html')))
-      throw new Error(`${clientDir}/index.html is missing: build the client first (npm run build -w client)`);
-    mkdirSync(shots, { recursive: true });
-    t = await startTestApp({ clientDir });
+    t = await startClientApp();
     org = await t.signedIn('organizer', { isAdmin: true });
 
     const created = await org.post('/api/contests', {

@@ -4,19 +4,15 @@
 // recorder's other device; then the database must hold exactly the agreed values, once, and the projector
 // must show the provisional total.
 // Run alone: `npm run build -w client && npx vitest run --project browser record`.
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, haveChromium, launchChromium, watchPageProblems } from './chromium.js';
+import { shots, startClientApp } from './app.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Types } from 'mongoose';
 import { measurementPoints } from '@pingxuan/shared';
-import { startTestApp, type Client, type TestApp } from '../api/harness.js';
+import { type Client, type TestApp } from '../api/harness.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const clientDir = path.join(root, 'client', 'dist');
-const shots = path.join(root, 'test-output', 'screenshots');
 const PHONE = { width: 390, height: 844 };
 const PROJECTOR = { width: 1920, height: 1080 };
 const PASSWORD = 'correct horse battery';
@@ -138,10 +134,7 @@ describe.skipIf(!haveChromium)('the recorder on a phone and the venue scoreboard
     card(page, name).getByRole('button', { name: '保存', exact: true }).tap();
 
   beforeAll(async () => {
-    if (!existsSync(path.join(clientDir, 'index.html')))
-      throw new Error(`${clientDir}/index.html is missing: build the client first (npm run build -w client)`);
-    mkdirSync(shots, { recursive: true });
-    t = await startTestApp({ clientDir });
+    t = await startClientApp();
     admin = await t.signedIn('admin', { isAdmin: true, password: PASSWORD });
 
     const created = await admin.post('/api/contests', {

@@ -3,19 +3,15 @@
 // a disagreement between recorders decided with a reason, advancement previewed (a tie at the cut) and
 // confirmed. Every outcome is checked in the database.
 // Run alone: `npm run build -w client && npx vitest run --project browser rounds`.
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, haveChromium, launchChromium, watchPageProblems } from './chromium.js';
+import { shots, startClientApp } from './app.js';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type Client, type TestApp } from '../api/harness.js';
+import { type Client, type TestApp } from '../api/harness.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const clientDir = path.join(root, 'client', 'dist');
-const shots = path.join(root, 'test-output', 'screenshots');
 const PASSWORD = 'correct horse battery';
 const VIEWPORT = { width: 1280, height: 800 };
 const TABLET = { width: 768, height: 1024 };
@@ -62,10 +58,7 @@ describe.skipIf(!haveChromium)('organizer rounds screens in the browser', () => 
   };
 
   beforeAll(async () => {
-    if (!existsSync(path.join(clientDir, 'index.html')))
-      throw new Error(`${clientDir}/index.html is missing: build the client first (npm run build -w client)`);
-    mkdirSync(shots, { recursive: true });
-    t = await startTestApp({ clientDir });
+    t = await startClientApp();
     org = await t.signedIn('organizer', { isAdmin: true, password: PASSWORD });
     const created = await org.post('/api/contests', {
       name: '市职工技能大赛',

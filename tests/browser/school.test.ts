@@ -3,18 +3,15 @@
 // one, imports a sheet (refused whole while one row names another school), reads their school's ranking,
 // and is shown nothing of another school nor any page only organizers may use.
 // Run alone: `npm run build -w client && npx vitest run --project browser school`.
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { Types } from 'mongoose';
 import { CHROMIUM, haveChromium, launchChromium, watchPageProblems } from './chromium.js';
-import { snapshot, startTestApp, type Client, type TestApp } from '../api/harness.js';
+import { shots, startClientApp } from './app.js';
+import { checkEntriesSheet } from './steps.js';
+import { snapshot, type Client, type TestApp } from '../api/harness.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const clientDir = path.join(root, 'client', 'dist');
-const shots = path.join(root, 'test-output', 'screenshots');
 const j = (b: unknown) => JSON.stringify(b);
 
 if (!haveChromium) console.warn(`school browser test skipped: ${CHROMIUM} does not exist`);
@@ -39,10 +36,7 @@ describe.skipIf(!haveChromium)('a school organizer on their school’s pages', (
   const nav = () => page.getByRole('navigation', { name: '比赛管理' });
 
   beforeAll(async () => {
-    if (!existsSync(path.join(clientDir, 'index.html')))
-      throw new Error(`${clientDir}/index.html is missing: build the client first (npm run build -w client)`);
-    mkdirSync(shots, { recursive: true });
-    t = await startTestApp({ clientDir });
+    t = await startClientApp();
     org = await t.signedIn('organizer', { isAdmin: true });
     const created = await org.post('/api/contests', {
       name: '小学板书初赛',
@@ -160,23 +154,11 @@ describe.skipIf(!haveChromium)('a school organizer on their school’s pages', (
     const header = '作品编号,教师姓名,学校,作品名称';
     const before = await snapshot(t.conn);
     const bad = [header, 'Y04,钱老师,育才小学,静夜思', 'M03,孙老师,明德小学,咏鹅'].join('\n');
-    await page
-      .getByLabel('作品表文件')
-      .setInputFiles({ name: '本校作品.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
-    await page.getByRole('button', { name: '检查文件' }).click();
-    const problemsTable = page.getByRole('table', { name: '导入文件中的问题，按行和列列出' });
-    await problemsTable.waitFor();
-    const found = await problemsTable
-      .locator('tbody tr')
-      .evaluateAll((trs) => trs.map((tr) => [...tr.children].slice(0, 2).map((c) => c.textContent)));
-    expect(found).toEqual([['3', '学校']]);
+    expect(await checkEntriesSheet(page, '本校作品.csv', bad)).toEqual([['3', '学校']]);
     expect(await snapshot(t.conn)).toBe(before);
 
     const good = [header, 'Y04,钱老师,育才小学,静夜思'].join('\n');
-    await page
-      .getByLabel('作品表文件')
-      .setInputFiles({ name: '本校作品.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
-    await page.getByRole('button', { name: '检查文件' }).click();
+    expect(await checkEntriesSheet(page, '本校作品.csv', good)).toEqual([]);
     await page.getByRole('button', { name: '导入 1 件作品' }).click();
     await page.getByText('已导入 1 件作品。').waitFor();
     expect(await t.ctx.models.Entry.countDocuments({ contestId, school: '育才小学' })).toBe(4);

@@ -2,18 +2,15 @@
 // with conflicts, panels, sign-in codes with the printable sheet, entries (edit, withdraw, photo upload).
 // Every change is checked through the API afterwards.
 // Run alone: `npm run build -w client && npx vitest run --project browser setup`.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, haveChromium, launchChromium, watchPageProblems } from './chromium.js';
+import { shots, startClientApp } from './app.js';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type Client, type TestApp } from '../api/harness.js';
+import { type Client, type TestApp } from '../api/harness.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const clientDir = path.join(root, 'client', 'dist');
-const shots = path.join(root, 'test-output', 'screenshots');
 const PASSWORD = 'correct horse battery';
 const VIEWPORT = { width: 1280, height: 800 };
 const TABLET = { width: 768, height: 1024 };
@@ -51,10 +48,7 @@ describe.skipIf(!haveChromium)('organizer set-up screens in the browser', () => 
   };
 
   beforeAll(async () => {
-    if (!existsSync(path.join(clientDir, 'index.html')))
-      throw new Error(`${clientDir}/index.html is missing: build the client first (npm run build -w client)`);
-    mkdirSync(shots, { recursive: true });
-    t = await startTestApp({ clientDir });
+    t = await startClientApp();
     org = await t.signedIn('organizer', { isAdmin: true, password: PASSWORD });
     const created = await org.post('/api/contests', { name: '区教师板书设计比赛', settings: { tiers: [] } });
     expect(created.status, JSON.stringify(created.body)).toBe(201);

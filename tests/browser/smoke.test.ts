@@ -1,17 +1,13 @@
 // Smoke test of the built client (client/dist) served by the real server, in Debian's chromium.
 // `npm test` builds the client first; run alone: `npm run build -w client && npx vitest run tests/browser`.
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, haveChromium, launchChromium, watchPageProblems } from './chromium.js';
+import { shots, startClientApp } from './app.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { startTestApp, type Client, type TestApp } from '../api/harness.js';
+import { type Client, type TestApp } from '../api/harness.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const clientDir = path.join(root, 'client', 'dist');
-const shots = path.join(root, 'test-output', 'screenshots');
 const PASSWORD = 'correct horse battery';
 const VIEWPORT = { width: 1280, height: 800 };
 
@@ -35,10 +31,7 @@ describe.skipIf(!haveChromium)('client in the browser', () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(path.join(clientDir, 'index.html')))
-      throw new Error(`${clientDir}/index.html is missing: build the client first (npm run build -w client)`);
-    mkdirSync(shots, { recursive: true });
-    t = await startTestApp({ clientDir });
+    t = await startClientApp();
     admin = await t.signedIn('admin', { isAdmin: true, password: PASSWORD });
 
     // The contest the organizer opens: two categories, a weighted rubric, judges in a panel, entries.
