@@ -147,6 +147,27 @@ describe.skipIf(!haveChromium)('a school organizer on their school’s pages', (
     expect(saved).toMatchObject({ title: '《春晓》板书设计', school: '育才小学' });
   });
 
+  it('adds one late entry under their school; a code already taken is refused at the code', async () => {
+    await page.getByRole('button', { name: '添加作品' }).click();
+    const add = page.getByRole('dialog', { name: '添加作品' });
+    expect(await add.getByLabel('学校').inputValue()).toBe('育才小学');
+    expect(await add.getByLabel('学校').getAttribute('readonly')).not.toBeNull();
+    await add.getByLabel('编号').fill('Y01');
+    await add.getByLabel('作品名称').fill('《咏柳》板书设计');
+    await add.getByLabel('教师姓名').fill('孙老师');
+    await add.getByRole('button', { name: '保存' }).click();
+    // The server's 409 for a taken code, shown at the code.
+    await add.getByText('编号“Y01”已被本比赛的其他作品使用。').first().waitFor();
+    expect(await add.getByLabel('编号').getAttribute('aria-invalid')).toBe('true');
+    expect(await t.ctx.models.Entry.countDocuments({ contestId, code: 'Y01' })).toBe(1);
+    await add.getByLabel('编号').fill('Y05');
+    await add.getByRole('button', { name: '保存' }).click();
+    await page.getByText('作品 Y05 已添加。').waitFor();
+    const added = await t.ctx.models.Entry.findOne({ contestId, code: 'Y05' }).lean();
+    expect(added).toMatchObject({ title: '《咏柳》板书设计', teacherName: '孙老师', school: '育才小学' });
+    await page.getByText('共 4 件作品').waitFor();
+  });
+
   it('imports a sheet of their school’s works, refused whole while a row names another school', async () => {
     await nav().getByRole('link', { name: '导入作品' }).click();
     await page.getByRole('heading', { name: '导入作品', level: 1 }).waitFor();
@@ -161,7 +182,7 @@ describe.skipIf(!haveChromium)('a school organizer on their school’s pages', (
     expect(await checkEntriesSheet(page, '本校作品.csv', good)).toEqual([]);
     await page.getByRole('button', { name: '导入 1 件作品' }).click();
     await page.getByText('已导入 1 件作品。').waitFor();
-    expect(await t.ctx.models.Entry.countDocuments({ contestId, school: '育才小学' })).toBe(4);
+    expect(await t.ctx.models.Entry.countDocuments({ contestId, school: '育才小学' })).toBe(5);
   });
 
   it('reads their school’s ranking with contest ranks, and no judges or exports', async () => {
@@ -173,12 +194,15 @@ describe.skipIf(!haveChromium)('a school organizer on their school’s pages', (
     const rows = await table
       .locator('tbody tr')
       .evaluateAll((trs) => trs.map((tr) => [...tr.children].slice(0, 2).map((c) => c.textContent?.trim())));
-    // Contest ranks: M01 (10) is first, so 育才's best work is second; Y04 has no score yet.
-    expect(rows).toEqual([
+    // Contest ranks: M01 (10) is first, so 育才's best work is second; Y04 and Y05 have no score yet.
+    expect(rows.slice(0, 3)).toEqual([
       ['2', 'Y01'],
       ['3', 'Y03'],
       ['5', 'Y02'],
+    ]);
+    expect(rows.slice(3).sort()).toEqual([
       ['—', 'Y04'],
+      ['—', 'Y05'],
     ]);
     expect(await page.locator('.org-results').innerText()).not.toContain('明德小学');
     expect(await page.getByRole('link', { name: /导出/ }).count()).toBe(0);

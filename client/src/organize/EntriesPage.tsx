@@ -1,7 +1,13 @@
 import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { EntryUpdateSchema, EntryWithdrawSchema, type Entry, type EntryList } from '@pingxuan/shared';
+import {
+  EntryInputSchema,
+  EntryUpdateSchema,
+  EntryWithdrawSchema,
+  type Entry,
+  type EntryList,
+} from '@pingxuan/shared';
 import { api, asApiError, seg, type ApiError } from '../api';
 import { ErrorNotice, Loading } from '../components/Status';
 import { useLanguage, type Language } from '../i18n';
@@ -36,6 +42,7 @@ type BulkReport = {
 };
 
 type Action =
+  | { kind: 'add' }
   | { kind: 'edit'; entry: Entry }
   | { kind: 'withdraw'; entry: Entry }
   | { kind: 'restore'; entry: Entry }
@@ -80,6 +87,19 @@ export function EntriesPage() {
       <div className="org-page-head">
         <h1 id="entries-title">{t('entries.title')}</h1>
         <div className="setup-head-actions">
+          {/* One late registration need not go through a sheet. */}
+          {(contest.status === 'draft' || contest.status === 'judging') && (
+            <button
+              type="button"
+              className="button button-primary"
+              onClick={() => {
+                setDone(null);
+                setAction({ kind: 'add' });
+              }}
+            >
+              {t('entries.add')}
+            </button>
+          )}
           <Link className="button button-secondary" to={`${base}/entries/import`}>
             {t('entries.import')}
           </Link>
@@ -229,6 +249,14 @@ export function EntriesPage() {
         </button>
       </nav>
 
+      {action?.kind === 'add' && (
+        <EditEntry
+          entry={null}
+          onClose={() => setAction(null)}
+          onReplace={() => undefined}
+          onDone={(e) => finish(t('entries.addedOne', { code: e.code }))}
+        />
+      )}
       {action?.kind === 'edit' && (
         <EditEntry
           key={`${action.entry.id}:${action.entry.version}`}
@@ -380,13 +408,14 @@ function EntryRow({
   );
 }
 
+/** Edits an entry, or with `entry` null adds one (a school organizer's under their school). */
 function EditEntry({
   entry,
   onClose,
   onReplace,
   onDone,
 }: {
-  entry: Entry;
+  entry: Entry | null;
   onClose: () => void;
   onReplace: (e: Entry) => void;
   onDone: (e: Entry) => void;
@@ -397,20 +426,20 @@ function EditEntry({
   const check = useCheck();
   const refusal = useRefusal();
   const [form, setForm] = useState({
-    code: entry.code,
-    title: entry.title,
-    teacherName: entry.teacherName,
-    school: entry.school,
-    category: entry.category ?? '',
-    subject: entry.subject ?? '',
-    files: entry.imageFileNames.join('\n'),
+    code: entry?.code ?? '',
+    title: entry?.title ?? '',
+    teacherName: entry?.teacherName ?? '',
+    school: entry?.school ?? school ?? '',
+    category: entry?.category ?? '',
+    subject: entry?.subject ?? '',
+    files: entry?.imageFileNames.join('\n') ?? '',
   });
   const [errors, setErrors] = useState<FieldErrors>({});
   const [refused, setRefused] = useState<Refusal | null>(null);
   const [busy, setBusy] = useState(false);
   const bodyRef = useRef<HTMLDivElement>(null);
   const set = (k: keyof typeof form, v: string) => setForm((f) => ({ ...f, [k]: v }));
-  const codeLocked = contest.status !== 'draft';
+  const codeLocked = entry !== null && contest.status !== 'draft';
   const where = (path: string) =>
     describePath(
       path,
@@ -428,17 +457,23 @@ function EditEntry({
 
   async function save() {
     setRefused(null);
-    const body: Record<string, unknown> = {
-      version: entry.version,
-      title: form.title,
-      teacherName: form.teacherName,
-      school: form.school,
-      category: form.category || null,
-      subject: form.subject || null,
-      imageFileNames: splitLines(form.files.replace(/[,，;；、]/g, '\n')),
-    };
-    if (!codeLocked) body.code = form.code;
-    const checked = check(EntryUpdateSchema, body);
+    const imageFileNames = splitLines(form.files.replace(/[,，;；、]/g, '\n'));
+    const common = { title: form.title, teacherName: form.teacherName, school: form.school, imageFileNames };
+    const checked =
+      entry === null
+        ? check(EntryInputSchema, {
+            ...common,
+            code: form.code,
+            ...(form.category ? { category: form.category } : {}),
+            ...(form.subject ? { subject: form.subject } : {}),
+          })
+        : check(EntryUpdateSchema, {
+            ...common,
+            version: entry.version,
+            category: form.category || null,
+            subject: form.subject || null,
+            ...(codeLocked ? {} : { code: form.code }),
+          });
     if (!checked.ok) {
       setErrors(checked.errors);
       focusFirstInvalid(bodyRef.current);
@@ -447,7 +482,12 @@ function EditEntry({
     setErrors({});
     setBusy(true);
     try {
-      onDone(await api.patch<Entry>(`/contests/${seg(contest.id)}/entries/${seg(entry.id)}`, checked.data));
+      const entries = `/contests/${seg(contest.id)}/entries`;
+      onDone(
+        entry === null
+          ? await api.post<Entry>(entries, checked.data)
+          : await api.patch<Entry>(`${entries}/${seg(entry.id)}`, checked.data),
+      );
     } catch (err) {
       const r = refusal(err);
       setRefused(r);
@@ -459,6 +499,7 @@ function EditEntry({
   }
 
   async function reload() {
+    if (entry === null) return;
     try {
       onReplace(await api.get<Entry>(`/contests/${seg(contest.id)}/entries/${seg(entry.id)}`));
     } catch (err) {
@@ -471,7 +512,7 @@ function EditEntry({
     .map(([, v]) => v);
   return (
     <Dialog
-      title={t('entries.editTitle', { code: entry.code })}
+      title={entry === null ? t('entries.addTitle') : t('entries.editTitle', { code: entry.code })}
       confirmLabel={t('form.save')}
       busyLabel={t('form.saving')}
       busy={busy}
@@ -480,7 +521,9 @@ function EditEntry({
     >
       <div ref={bodyRef} className="setup-dialog-form">
         <ErrorSummary errors={errors} where={where} />
-        {refused && <RefusalNotice refused={refused} onReload={() => void reload()} />}
+        {refused && (
+          <RefusalNotice refused={refused} onReload={entry === null ? undefined : () => void reload()} />
+        )}
         <Field
           label={t('entries.code')}
           error={errors.code}
