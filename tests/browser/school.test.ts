@@ -158,6 +158,7 @@ describe.skipIf(!haveChromium)('a school organizer on their school’s pages', (
     await add.getByRole('button', { name: '保存' }).click();
     // The server's 409 for a taken code, shown at the code.
     await add.getByText('编号“Y01”已被本比赛的其他作品使用。').first().waitFor();
+    await add.getByText('操作未完成：填写的内容与已有的数据冲突（409），见所标出的字段。').waitFor();
     expect(await add.getByLabel('编号').getAttribute('aria-invalid')).toBe('true');
     expect(await t.ctx.models.Entry.countDocuments({ contestId, code: 'Y01' })).toBe(1);
     await add.getByLabel('编号').fill('Y05');

@@ -10,9 +10,11 @@ export function Problem({ error, hint, id }: { error: ApiError; hint?: string | 
   const { t } = useTranslation('organize');
   const { t: tc } = useTranslation();
   const known = error.status === 400 || error.status === 409 || error.status === 413 || error.status === 422;
+  // A 409 that names a field (a code or name already taken) is about the value, not the contest's state.
+  const aboutAField = error.fields.length > 0 || typeof error.details.field === 'string';
   const heading =
     error.status === 409
-      ? t('problem.conflict')
+      ? t(aboutAField ? 'problem.fieldConflict' : 'problem.conflict')
       : error.status === 400 || error.status === 422
         ? t('problem.badRequest')
         : error.status === 413
