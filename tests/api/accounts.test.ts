@@ -172,6 +172,21 @@ describe('audit log', () => {
     }
   });
 
+  it('fails only the event that cannot be written when several wait together', async () => {
+    const isolated = await startTestApp();
+    try {
+      const audit = isolated.ctx.audit;
+      const event = (i: number, after: unknown = null) => ({ actor: null, action: 'test.mixed', target: { type: 'test', id: String(i) }, after });
+      const outcomes = await Promise.allSettled([audit.append(event(0)), audit.append(event(1)), audit.append(event(2, { n: 1n })), audit.append(event(3))]);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+      expect(await audit.verify()).toEqual({ ok: true, count: 3 });
+      await audit.append(event(4));
+      expect(await audit.verify()).toEqual({ ok: true, count: 4 });
+    } finally {
+      await isolated.close();
+    }
+  });
+
   it('stores each event of a batch once when another server took a seq in the middle of it', async () => {
     const isolated = await startTestApp();
     try {

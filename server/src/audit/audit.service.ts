@@ -98,7 +98,14 @@ export class AuditService {
   private async write(): Promise<void> {
     this.writing = true;
     try {
-      while (this.waiting.length) await this.appendBatch(this.waiting.splice(0, BATCH_MAX));
+      while (this.waiting.length) {
+        const batch = this.waiting.splice(0, BATCH_MAX);
+        // appendBatch settles its events itself; this only guards against a bug leaving them waiting.
+        await this.appendBatch(batch).catch((err: unknown) => {
+          this.last = null;
+          for (const w of batch) w.reject(err);
+        });
+      }
     } finally {
       this.writing = false;
     }
@@ -120,6 +127,7 @@ export class AuditService {
     let seq = last?.seq ?? 0;
     for (const w of batch) {
       let fields: HashedFields;
+      let hash: string;
       try {
         fields = {
           seq: seq + 1,
@@ -132,11 +140,11 @@ export class AuditService {
           after: plain(w.input.after),
           ip: w.input.ip ?? null,
         };
+        hash = auditHash(prevHash, fields);
       } catch (err) {
         w.reject(err); // an event that cannot be written as JSON fails alone
         continue;
       }
-      const hash = auditHash(prevHash, fields);
       docs.push({ ...fields, prevHash, hash });
       linked.push(w);
       prevHash = hash;
