@@ -134,6 +134,7 @@ describe.skipIf(!haveChromium)('a school organizer on their school’s pages', (
     expect(await page.getByRole('button', { name: '下载反馈链接' }).count()).toBe(0);
     expect(await page.getByRole('heading', { name: '批量上传照片' }).count()).toBe(0);
     expect(await page.locator('.org-head').getByRole('button').count()).toBe(0);
+    await page.screenshot({ path: path.join(shots, 'school-entries.png'), fullPage: true });
   });
 
   it('edits one of their entries but cannot move it to another school', async () => {
@@ -208,6 +209,7 @@ describe.skipIf(!haveChromium)('a school organizer on their school’s pages', (
     expect(await page.locator('.org-results').innerText()).not.toContain('明德小学');
     expect(await page.getByRole('link', { name: /导出/ }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /评委分数/ }).count()).toBe(0);
+    await page.screenshot({ path: path.join(shots, 'school-results.png'), fullPage: true });
   });
 
   it('is told, not shown, when they open a page only organizers may use', async () => {
