@@ -137,7 +137,7 @@ export const ACCESS_TABLE: Record<string, Rule> = {
   // Results and certificates
   // School organizers: their own school's ranking, without judges' names or statistics.
   'GET /api/contests/:contestId/results': { allow: orSchool },
-  'GET /api/contests/:contestId/results/export': { allow: organizers },
+  'GET /api/contests/:contestId/results/export': { allow: orSchool },
   'GET /api/contests/:contestId/certificates': { allow: organizers },
   'GET /api/contests/:contestId/certificates/:entryId': { allow: organizers },
 

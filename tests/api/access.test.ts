@@ -311,10 +311,12 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** What a school organizer reads that the leak check cannot judge as others': their school's ranking, and
- * the blank import form (an XLSX, binary to the check, with no result in it). */
+/** What a school organizer reads that the leak check cannot judge as others': their school's ranking (also
+ * as a file), and the blank import form (an XLSX, binary to the check, with no result in it). That the
+ * ranking holds their school only is school-organizers.test.ts's check. */
 const SCHOOL_READS = [
   'GET /api/contests/:contestId/results',
+  'GET /api/contests/:contestId/results/export',
   'GET /api/contests/:contestId/entries/import-template',
 ];
 

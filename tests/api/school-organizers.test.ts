@@ -194,12 +194,21 @@ describe('school organizers', () => {
     const full = await s.org.get(`${s.base}/results`);
     expect(full.body.summary.counts).toEqual({ entries: 5, ranked: 5, incomplete: 0, scores: 5 });
 
+    // Their export holds their school's rows only.
+    const csv = await s.sub.get(`${s.base}/results/export?format=csv`);
+    expect(csv.status).toBe(200);
+    const lines = String(csv.body).trim().split(/\r?\n/);
+    expect(lines).toHaveLength(4);
+    expect(lines.slice(1).map((l) => l.split(',')[1])).toEqual(['S0', 'S1', 'S2']);
+    expect(lines.join('\n')).not.toContain('乙校');
+    const all = await s.org.get(`${s.base}/results/export?format=csv`);
+    expect(String(all.body).trim().split(/\r?\n/)).toHaveLength(6);
+
     const forbidden: [string, string, unknown?][] = [
       ['GET', `${s.base}/judges`],
       ['GET', `${s.base}/members`],
       ['GET', `${s.base}/progress`],
       ['GET', `${s.base}/assignments`],
-      ['GET', `${s.base}/results/export?format=csv`],
       ['GET', `${s.base}/scores`],
       ['GET', `${s.base}/audit`],
       ['POST', `${s.base}/status`, { status: 'review', version: 1 }],

@@ -3,6 +3,7 @@
 // one, imports a sheet (refused whole while one row names another school), reads their school's ranking,
 // and is shown nothing of another school nor any page only organizers may use.
 // Run alone: `npm run build -w client && npx vitest run --project browser school`.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -88,7 +89,11 @@ describe.skipIf(!haveChromium)('a school organizer on their school’s pages', (
     );
     browser = await launchChromium();
     page = await (
-      await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' })
+      await browser.newContext({
+        viewport: { width: 1280, height: 900 },
+        locale: 'zh-CN',
+        acceptDownloads: true,
+      })
     ).newPage();
     watchPageProblems(page, problems);
   }, 90_000);
@@ -187,7 +192,7 @@ describe.skipIf(!haveChromium)('a school organizer on their school’s pages', (
     expect(await t.ctx.models.Entry.countDocuments({ contestId, school: '育才小学' })).toBe(5);
   });
 
-  it('reads their school’s ranking with contest ranks, and no judges or exports', async () => {
+  it('reads and downloads their school’s ranking with contest ranks, and no judges', async () => {
     await nav().getByRole('link', { name: '评审结果' }).click();
     await page.getByRole('heading', { name: '评审结果', level: 1 }).waitFor();
     await page.getByText('只列出育才小学的作品').waitFor();
@@ -207,7 +212,14 @@ describe.skipIf(!haveChromium)('a school organizer on their school’s pages', (
       ['—', 'Y05'],
     ]);
     expect(await page.locator('.org-results').innerText()).not.toContain('明德小学');
-    expect(await page.getByRole('link', { name: /导出/ }).count()).toBe(0);
+    // Their export is their school's ranking as a file.
+    const download = page.waitForEvent('download');
+    await page.getByRole('link', { name: '导出 CSV' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe('results-live-school.csv');
+    const csv = readFileSync((await file.path())!, 'utf8');
+    expect(csv).toContain('Y01');
+    expect(csv).not.toContain('明德小学');
     expect(await page.getByRole('button', { name: /评委分数/ }).count()).toBe(0);
     await page.screenshot({ path: path.join(shots, 'school-results.png'), fullPage: true });
   });

@@ -70,16 +70,15 @@ export function ResultsPage() {
       <div className="org-page-head">
         <h1 id="results-title">{t('results.title')}</h1>
         <RoundPicker current={data?.summary.roundId} />
-        {school === null && (
-          <div className="org-exports" role="group" aria-label={t('results.exportLabel')}>
-            <a className="button button-secondary" href={`/api${base}/results/export?format=csv`} download>
-              {t('results.exportCsv')}
-            </a>
-            <a className="button button-secondary" href={`/api${base}/results/export?format=xlsx`} download>
-              {t('results.exportXlsx')}
-            </a>
-          </div>
-        )}
+        {/* A school organizer's files hold their school's entries only. */}
+        <div className="org-exports" role="group" aria-label={t('results.exportLabel')}>
+          <a className="button button-secondary" href={`/api${base}/results/export?format=csv`} download>
+            {t('results.exportCsv')}
+          </a>
+          <a className="button button-secondary" href={`/api${base}/results/export?format=xlsx`} download>
+            {t('results.exportXlsx')}
+          </a>
+        </div>
       </div>
       {school !== null && <p className="notice notice-info">{t('school.resultsNote', { school })}</p>}
       <p className="muted">

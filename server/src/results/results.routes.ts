@@ -43,7 +43,8 @@ function schoolSummary(full: ResultsSummary, computed: Computed, school: string)
 export function resultsRoutes(ctx: AppContext): Router {
   const router = Router();
   const results = new ResultsService(ctx);
-  const organizer = requireContestRole(ctx, 'organizer');
+  // A school organizer reaches both routes, limited to their own school's entries (req.schoolScope).
+  const orSchool = requireContestRole(ctx, 'organizer', 'schoolOrganizer');
 
   /**
    * Live results from the submitted scores, whatever the status: organizers follow them while judging. A school
@@ -51,7 +52,7 @@ export function resultsRoutes(ctx: AppContext): Router {
    */
   router.get(
     '/contests/:contestId/results',
-    requireContestRole(ctx, 'organizer', 'schoolOrganizer'),
+    orSchool,
     async (req, res) => {
       const { contestId } = params(req, ContestParams);
       const q = query(req, ResultsQuerySchema);
@@ -81,7 +82,8 @@ export function resultsRoutes(ctx: AppContext): Router {
     },
   );
 
-  router.get('/contests/:contestId/results/export', organizer, async (req, res) => {
+  /** The ranking as CSV or XLSX; a school organizer's holds their school's entries only. */
+  router.get('/contests/:contestId/results/export', orSchool, async (req, res) => {
     const { contestId } = params(req, ContestParams);
     const { format } = query(req, ResultsExportQuerySchema);
     const contest = await results.contest(contestId);
@@ -141,6 +143,8 @@ export function resultsRoutes(ctx: AppContext): Router {
       disagreement: '评委分歧',
       boundary: '临界',
     };
+    const school = req.schoolScope ?? null;
+    if (school !== null) rows = rows.filter((r) => r.school === school);
     const table = rows.map((r) => [
       r.rank,
       r.code,
@@ -159,7 +163,7 @@ export function resultsRoutes(ctx: AppContext): Router {
         return v === null || v === undefined ? null : Math.round(v * 100) / 100;
       }),
     ]);
-    const base = `results-${snapshot ? 'published' : 'live'}`;
+    const base = `results-${snapshot ? 'published' : 'live'}${school === null ? '' : '-school'}`;
     if (format === 'csv') {
       res.type('text/csv; charset=utf-8').attachment(`${base}.csv`).send(csvDocument(headers, table));
       return;
