@@ -133,6 +133,7 @@ export const ACCESS_TABLE: Record<string, Rule> = {
   'POST /api/contests/:contestId/assignments/calibration/release': { allow: organizers },
   'POST /api/contests/:contestId/advancement': { allow: organizers },
   'GET /api/contests/:contestId/advancements': { allow: organizers },
+  'GET /api/contests/:contestId/advancements/:advancementId/export': { allow: organizers },
 
   // Results and certificates
   // School organizers: their own school's ranking, without judges' names or statistics.

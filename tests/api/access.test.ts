@@ -279,6 +279,16 @@ async function seed() {
     COMMENT,
   ];
   const scoreId: string = (await creator.get(`${base}/scores`)).body.scores[0].id;
+  // A confirmed advancement on record, so its list of entries answers with a file.
+  const advancement = await t.ctx.models.Advancement.create({
+    contestId,
+    fromRound: 'main',
+    toRound: 'main',
+    rules: { tiePolicy: 'include' },
+    advancingIds: [entries[0]!.id],
+    counts: { entries: 1, incomplete: 0, belowMinScore: 0, advancing: 1 },
+    completedAt: new Date(),
+  });
 
   ids = {
     contestId,
@@ -291,6 +301,7 @@ async function seed() {
     membershipId: spareMembershipId,
     token: tokenOf('A01'),
     criterionId: 'content',
+    advancementId: String(advancement._id),
     userId: String((await t.ctx.models.User.findOne({ username: 'acc-teacher-spare' }).lean())!._id),
   };
   spares = {

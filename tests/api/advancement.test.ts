@@ -197,10 +197,33 @@ describe('advancement to the next round', () => {
       entryId: confirmed.body.advancing[0].entryId,
       code: 'E00',
       title: '作品0',
+      teacherName: '教师0',
       school: '甲校',
       category: 'primary',
     });
     expect(Date.parse(done.completedAt)).toBeGreaterThanOrEqual(Date.parse(done.confirmedAt));
+    // The list as a file, to post: one row per entry that went on, by code.
+    const csv = await s.org.get(`${s.base}/advancements/${done.id}/export?format=csv`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-disposition')).toContain('advancement-school-district.csv');
+    const lines = String(csv.body)
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/);
+    expect(lines[0]).toBe('作品编号,作品名称,教师姓名,学校,组别');
+    expect(lines.slice(1)).toEqual(
+      confirmed.body.advancing.map(
+        (e: { code: string; title: string; school: string; category: string }) =>
+          `${e.code},${e.title},教师${Number(e.code.slice(1))},${e.school},${e.category === 'primary' ? '小学组' : '中学组'}`,
+      ),
+    );
+    const xlsx = await s.org.get(`${s.base}/advancements/${done.id}/export`);
+    expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
+    expect(paths(await s.org.get(`${s.base}/advancements/${done.id}/export?format=pdf`))).toEqual([
+      'query.format',
+    ]);
+    expect(paths(await s.org.get(`${s.base}/advancements/nope/export`))).toEqual(['params.advancementId']);
+    expect((await s.org.get(`${s.base}/advancements/${new Types.ObjectId()}/export`)).status).toBe(404);
 
     // The last round has nowhere to go; the first cannot be confirmed twice.
     const again = await s.org.post(s.url, { toRound: 'district', rules });
@@ -281,5 +304,8 @@ describe('advancement to the next round', () => {
     expect((await other.org.get(`${s.base}/advancements`)).status).toBe(403);
     expect((await judge.get(`${s.base}/advancements`)).status).toBe(403);
     expect((await s.admin.get(`${s.base}/advancements`)).body).toEqual({ advancements: [] });
+    const id = new Types.ObjectId();
+    expect((await other.org.get(`${s.base}/advancements/${id}/export`)).status).toBe(403);
+    expect((await judge.get(`${s.base}/advancements/${id}/export`)).status).toBe(403);
   });
 });

@@ -3,6 +3,7 @@
 // a disagreement between recorders decided with a reason, advancement previewed (a tie at the cut) and
 // confirmed. Every outcome is checked in the database.
 // Run alone: `npm run build -w client && npx vitest run --project browser rounds`.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
@@ -92,7 +93,7 @@ describe.skipIf(!haveChromium)('organizer rounds screens in the browser', () => 
     entryIds = entries.map((e) => String(e._id));
 
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN' });
+    const context = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN', acceptDownloads: true });
     page = await context.newPage();
     watchPageProblems(page, problems);
   }, 90_000);
@@ -433,6 +434,16 @@ describe.skipIf(!haveChromium)('organizer rounds screens in the browser', () => 
     await history.locator('summary', { hasText: '晋级名单（4 件）' }).click();
     const listed = await history.locator('tbody th').allTextContents();
     expect(listed).toEqual(['S02', 'S03', 'S04', 'S05']);
+    // The same list as a file to post.
+    const downloading = page.waitForEvent('download');
+    await history.getByRole('link', { name: '下载晋级名单（CSV）' }).click();
+    const file = await downloading;
+    expect(file.suggestedFilename()).toBe('advancement-prelim-final.csv');
+    const rows = readFileSync((await file.path())!, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/);
+    expect(rows.map((r) => r.split(',')[0])).toEqual(['作品编号', 'S02', 'S03', 'S04', 'S05']);
     expect(await page.getByText('当前轮次是最后一轮，没有可晋级的下一轮。').count()).toBe(1);
     await shot('organize-advancement-history.png');
     await page.reload();

@@ -335,6 +335,22 @@ function History({
                 <p className="notice notice-waiting">{t('advance.historyPending')}</p>
               )}
               <p>{t('advance.historyRules', { rules: rulesText(r.rules) })}</p>
+              <p className="org-exports" role="group" aria-label={t('advance.historyFiles')}>
+                <a
+                  className="button button-secondary"
+                  href={`/api/contests/${seg(contest.id)}/advancements/${seg(r.id)}/export?format=xlsx`}
+                  download
+                >
+                  {t('advance.historyXlsx')}
+                </a>
+                <a
+                  className="button button-secondary"
+                  href={`/api/contests/${seg(contest.id)}/advancements/${seg(r.id)}/export?format=csv`}
+                  download
+                >
+                  {t('advance.historyCsv')}
+                </a>
+              </p>
               <details>
                 <summary>{t('advance.historyList', { n: formatNumber(r.advancing.length, lng) })}</summary>
                 <div className="table-wrap advance-table">
@@ -346,6 +362,7 @@ function History({
                       <tr>
                         <th scope="col">{t('advance.code')}</th>
                         <th scope="col">{t('advance.entryTitle')}</th>
+                        <th scope="col">{t('advance.teacher')}</th>
                         <th scope="col">{t('advance.school')}</th>
                         <th scope="col">{t('advance.category')}</th>
                       </tr>
@@ -357,6 +374,7 @@ function History({
                             {e.code}
                           </th>
                           <td>{e.title}</td>
+                          <td>{e.teacherName}</td>
                           <td>{e.school}</td>
                           <td>{categoryName(e.category)}</td>
                         </tr>

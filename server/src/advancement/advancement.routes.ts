@@ -1,12 +1,19 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { AdvancementQuerySchema, AdvancementRequestSchema, IdSchema } from '@pingxuan/shared';
+import {
+  AdvancementExportQuerySchema,
+  AdvancementQuerySchema,
+  AdvancementRequestSchema,
+  IdSchema,
+} from '@pingxuan/shared';
 import type { AppContext } from '../context.js';
 import { actorOf, requireContestRole } from '../http/auth.js';
 import { body, params, query } from '../http/validate.js';
+import { sendTable } from '../http/tables.js';
 import { AdvancementService } from './advancement.service.js';
 
 const ContestParams = z.strictObject({ contestId: IdSchema });
+const RecordParams = z.strictObject({ contestId: IdSchema, advancementId: IdSchema });
 
 export function advancementRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -27,6 +34,35 @@ export function advancementRoutes(ctx: AppContext): Router {
     const { contestId } = params(req, ContestParams);
     res.json({ advancements: await advancement.history(contestId) });
   });
+
+  /** The list of entries that went on (编号, 作品, 教师, 学校, 组别), to post or pass on. */
+  router.get(
+    '/contests/:contestId/advancements/:advancementId/export',
+    requireContestRole(ctx, 'organizer'),
+    async (req, res) => {
+      const { contestId, advancementId } = params(req, RecordParams);
+      const { format } = query(req, AdvancementExportQuerySchema);
+      const [record, contest] = await Promise.all([
+        advancement.record(contestId, advancementId),
+        ctx.models.Contest.findById(contestId, { categories: 1 }).lean(),
+      ]);
+      const categoryName = new Map((contest?.categories ?? []).map((c) => [c.id, c.name?.zh ?? c.id]));
+      await sendTable(
+        res,
+        format,
+        `advancement-${record.fromRound}-${record.toRound}`,
+        '晋级名单',
+        ['作品编号', '作品名称', '教师姓名', '学校', '组别'],
+        record.advancing.map((e) => [
+          e.code,
+          e.title,
+          e.teacherName,
+          e.school,
+          e.category ? (categoryName.get(e.category) ?? e.category) : '',
+        ]),
+      );
+    },
+  );
 
   return router;
 }

@@ -13,6 +13,7 @@ import type { z } from 'zod';
 import type { AppContext } from '../context.js';
 import type { AuditActor } from '../audit/audit.service.js';
 import type { ContestDoc } from '../contests/contests.model.js';
+import type { AdvancementDoc } from './advancement.model.js';
 import { currentRoundId } from '../contests/rounds.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import { ResultsService } from '../results/results.service.js';
@@ -32,39 +33,50 @@ export class AdvancementService {
 
   /** The confirmed advancements of the contest, oldest first, each with the entries that went on. */
   async history(contestId: string): Promise<AdvancementRecord[]> {
-    const { Advancement, Entry } = this.ctx.models;
-    const records = await Advancement.find({ contestId }).sort({ createdAt: 1, _id: 1 }).lean();
+    const records = await this.ctx.models.Advancement.find({ contestId })
+      .sort({ createdAt: 1, _id: 1 })
+      .lean();
     const out: AdvancementRecord[] = [];
-    for (const r of records) {
-      const entries = [];
-      for (let i = 0; i < r.advancingIds.length; i += CHUNK)
-        entries.push(
-          ...(await Entry.find(
-            { contestId, _id: mongoose.trusted({ $in: r.advancingIds.slice(i, i + CHUNK) }) },
-            { code: 1, title: 1, school: 1, category: 1 },
-          ).lean()),
-        );
-      entries.sort((a, b) => a.code.localeCompare(b.code));
-      const by = r.confirmedBy as AuditActor | null;
-      out.push({
-        id: String(r._id),
-        fromRound: r.fromRound,
-        toRound: r.toRound,
-        rules: r.rules as z.output<typeof AdvancementRulesSchema>,
-        counts: r.counts as AdvancementOutcome['counts'],
-        advancing: entries.map((e) => ({
-          entryId: String(e._id),
-          code: e.code,
-          title: e.title,
-          school: e.school,
-          category: e.category ?? null,
-        })),
-        confirmedAt: (r.createdAt as Date).toISOString(),
-        completedAt: r.completedAt ? r.completedAt.toISOString() : null,
-        confirmedBy: by ? { userId: by.userId ?? null, username: by.username ?? null } : null,
-      });
-    }
+    for (const r of records) out.push(await this.recordView(contestId, r));
     return out;
+  }
+
+  /** One confirmed advancement, for its list of entries as a file. */
+  async record(contestId: string, advancementId: string): Promise<AdvancementRecord> {
+    const r = await this.ctx.models.Advancement.findOne({ _id: advancementId, contestId }).lean();
+    if (!r) throw notFound('Advancement');
+    return this.recordView(contestId, r);
+  }
+
+  private async recordView(contestId: string, r: AdvancementDoc): Promise<AdvancementRecord> {
+    const entries = [];
+    for (let i = 0; i < r.advancingIds.length; i += CHUNK)
+      entries.push(
+        ...(await this.ctx.models.Entry.find(
+          { contestId, _id: mongoose.trusted({ $in: r.advancingIds.slice(i, i + CHUNK) }) },
+          { code: 1, title: 1, teacherName: 1, school: 1, category: 1 },
+        ).lean()),
+      );
+    entries.sort((a, b) => a.code.localeCompare(b.code));
+    const by = r.confirmedBy as AuditActor | null;
+    return {
+      id: String(r._id),
+      fromRound: r.fromRound,
+      toRound: r.toRound,
+      rules: r.rules as z.output<typeof AdvancementRulesSchema>,
+      counts: r.counts as AdvancementOutcome['counts'],
+      advancing: entries.map((e) => ({
+        entryId: String(e._id),
+        code: e.code,
+        title: e.title,
+        teacherName: e.teacherName,
+        school: e.school,
+        category: e.category ?? null,
+      })),
+      confirmedAt: (r as { createdAt: Date }).createdAt.toISOString(),
+      completedAt: r.completedAt ? r.completedAt.toISOString() : null,
+      confirmedBy: by ? { userId: by.userId ?? null, username: by.username ?? null } : null,
+    };
   }
 
   async advance(

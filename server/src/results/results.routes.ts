@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import ExcelJS from 'exceljs';
 import {
   IdSchema,
   ResultsExportQuerySchema,
@@ -10,7 +9,7 @@ import {
 } from '@pingxuan/shared';
 import type { AppContext } from '../context.js';
 import { requireContestRole } from '../http/auth.js';
-import { csvDocument } from '../http/csv.js';
+import { sendTable } from '../http/tables.js';
 import { params, query } from '../http/validate.js';
 import { requestedRoundId } from '../contests/rounds.js';
 import { ResultsService, type Computed, type EntryInfo, type ResultsSummary } from './results.service.js';
@@ -164,19 +163,7 @@ export function resultsRoutes(ctx: AppContext): Router {
       }),
     ]);
     const base = `results-${snapshot ? 'published' : 'live'}${school === null ? '' : '-school'}`;
-    if (format === 'csv') {
-      res.type('text/csv; charset=utf-8').attachment(`${base}.csv`).send(csvDocument(headers, table));
-      return;
-    }
-    const wb = new ExcelJS.Workbook();
-    const ws = wb.addWorksheet('评审结果');
-    ws.addRow(headers).font = { bold: true };
-    for (const r of table) ws.addRow(r);
-    ws.views = [{ state: 'frozen', ySplit: 1 }];
-    res
-      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .attachment(`${base}.xlsx`)
-      .send(Buffer.from(await wb.xlsx.writeBuffer()));
+    await sendTable(res, format, base, '评审结果', headers, table);
   });
 
   return router;

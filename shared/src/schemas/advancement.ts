@@ -51,10 +51,15 @@ export type AdvancementRecord = {
   rules: z.output<typeof AdvancementRulesSchema>;
   counts: AdvancementOutcome['counts'];
   /** The entries that went on, by code; details as they are now (scores stay with their round's results). */
-  advancing: Omit<AdvancementEntryView, 'score' | 'rank'>[];
+  advancing: (Omit<AdvancementEntryView, 'score' | 'rank'> & { teacherName: string })[];
   confirmedAt: string;
   /** Null while a confirmation cut short waits to be confirmed again. */
   completedAt: string | null;
   /** Null for records written before who confirmed was kept. */
   confirmedBy: { userId: string | null; username: string | null } | null;
 };
+
+/** GET /contests/:id/advancements/:advancementId/export: the entries that went on, as a file. */
+export const AdvancementExportQuerySchema = z.strictObject({
+  format: z.enum(['csv', 'xlsx']).default('xlsx'),
+});
