@@ -138,6 +138,16 @@ async function main() {
     maxHeight: 1500,
   });
 
+  // A school's organizer: their school's works and ranking only.
+  if (demo.logins.school) {
+    const school = await newPage(DESKTOP);
+    await signIn(school.context, base, demo.logins.school);
+    await shoot(school.page, `${base}${contestPath}/results`, 'school-results', {
+      ready: '.org-results',
+      maxHeight: 1100,
+    });
+  }
+
   // A judge on a tablet, signed in with the one-time code of their QR link.
   const judge = await newPage(TABLET_LANDSCAPE, { hasTouch: true });
   await judge.page.goto(`${base}/judge/sign-in?code=${encodeURIComponent(demo.judgeCode)}`);
@@ -267,7 +277,7 @@ function startServer(env) {
 /** The demo's log-ins, judge sign-in code and feedback link, as main.ts prints them at first start. */
 function parseBanner(text) {
   const logins = {};
-  for (const m of text.matchAll(/^\s+(admin|organizer|judge)\s+(\S+) \/ (\S+)$/gm))
+  for (const m of text.matchAll(/^\s+(admin|organizer|judge|school)\s+(\S+) \/ (\S+)$/gm))
     logins[m[1]] = { username: m[2], password: m[3] };
   const judgeCode = /^\s+judge code\s+(\S+)/m.exec(text)?.[1];
   const feedbackPath = /^\s+teacher\s+https?:\/\/[^/\s]+(\/feedback\/\S+)/m.exec(text)?.[1];
