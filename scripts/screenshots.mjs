@@ -8,16 +8,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { ensureInstalled, root, run, step } from './lib.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const outDir = path.join(root, 'docs', 'screenshots');
 const DESKTOP = { width: 1280, height: 800 };
 const TABLET_LANDSCAPE = { width: 1024, height: 768 };
@@ -96,8 +86,9 @@ async function main() {
 
   step('screenshots');
   mkdirSync(outDir, { recursive: true });
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  // Launched as every browser test launches it (path and flags in one place).
+  const { launchChromium } = await tsImport('../tests/browser/chromium.ts', import.meta.url);
+  const browser = await launchChromium();
   cleanups.push(() => browser.close());
   const problems = [];
   const newPage = async (viewport, opts = {}) => {

@@ -32,6 +32,10 @@ const canHaveNewAccount = (role: Role) => (NEW_ACCOUNT_ROLES as readonly Role[])
 /** The QR code the server drew, as an image: an <img> runs nothing that might hide in the markup. */
 const qrSource = (svg: string) => `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
 
+/** A new one-time sign-in code for a member; their earlier unused one stops working. */
+const issueSignInCode = (contestId: string, m: Member) =>
+  api.post<SignInCode>(`/contests/${seg(contestId)}/members/${seg(m.id)}/sign-in-code`, {});
+
 /** Who works on the contest besides judges: organizers, recorders at the venue, school organizers. */
 export function MembersPage() {
   const { t } = useTranslation('setup');
@@ -49,11 +53,7 @@ export function MembersPage() {
   async function issueCode(m: Member) {
     setCodeError(null);
     try {
-      const issued = await api.post<SignInCode>(
-        `/contests/${seg(contest.id)}/members/${seg(m.id)}/sign-in-code`,
-        {},
-      );
-      setCode({ member: m, code: issued });
+      setCode({ member: m, code: await issueSignInCode(contest.id, m) });
     } catch (err) {
       setCodeError(asApiError(err));
     }
@@ -474,10 +474,7 @@ function CodesAllDialog({
     setDone(0);
     for (const m of members) {
       try {
-        const code = await api.post<SignInCode>(
-          `/contests/${seg(contest.id)}/members/${seg(m.id)}/sign-in-code`,
-          {},
-        );
+        const code = await issueSignInCode(contest.id, m);
         rows.push({
           ...code,
           judgeId: m.id,

@@ -5,6 +5,7 @@ import { seg } from '../api';
 import { ErrorNotice, Loading, StatusBadge } from '../components/Status';
 import { useLanguage } from '../i18n';
 import { OrganizeNav } from '../organize/OrganizeNav';
+import { schoolScopeOf } from '../organize/schoolScope';
 import { formatNumber, formatPercent, localized } from '../localized';
 import { useSession } from '../session';
 import { useApi, type Loaded } from '../useApi';
@@ -46,7 +47,7 @@ export function ContestOverviewPage() {
   }
   const c = contest.data;
   // A school organizer's contest starts at their school's entries.
-  if (!organizes && c.roles.includes('schoolOrganizer')) return <Navigate to={`${base}/entries`} replace />;
+  if (schoolScopeOf(c, me?.isAdmin) !== null) return <Navigate to={`${base}/entries`} replace />;
   if (!organizes) {
     return (
       <>

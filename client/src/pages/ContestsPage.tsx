@@ -4,6 +4,7 @@ import type { ContestForMember } from '@pingxuan/shared';
 import { ErrorNotice, Loading, StatusBadge } from '../components/Status';
 import { useLanguage } from '../i18n';
 import { formatDate } from '../localized';
+import { schoolScopeOf } from '../organize/schoolScope';
 import { useSession } from '../session';
 import { useApi } from '../useApi';
 import { usePageTitle } from '../usePageTitle';
@@ -68,7 +69,7 @@ export function ContestsPage() {
                       {t('contests.judge')}
                     </Link>
                   )}
-                  {!organizes && c.roles.includes('schoolOrganizer') && (
+                  {schoolScopeOf(c, me?.isAdmin) !== null && (
                     <Link
                       className="button button-primary"
                       to={`/contests/${encodeURIComponent(c.id)}/entries`}

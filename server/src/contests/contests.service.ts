@@ -153,7 +153,7 @@ export class ContestsService {
     return contests.map((c) => {
       const held = roles.get(String(c._id)) ?? [];
       if (user.isAdmin && !held.includes('organizer')) held.push('organizer');
-      return viewFor(c, held, held.includes('organizer') ? null : (schools.get(String(c._id)) ?? null));
+      return viewFor(c, held, schools.get(String(c._id)) ?? null);
     });
   }
 
